@@ -1,0 +1,271 @@
+"""Extraction: framework term hits per dimension and actor mentions (官产学研服) with roles.
+
+Matching is on characters with Aho–Corasick automata built from the framework file, so a term
+is found whether or not the segmenter keeps it whole. Nested terms follow the framework's
+``nested`` rule: ``longest`` (default) keeps the longest match at each position and drops
+terms inside it (新型城镇化 hides 城镇化); ``all`` keeps every match. Each dimension is matched
+independently, so one phrase may count for two dimensions when the framework declares it.
+
+Example:
+    >>> hits = find_terms("推动市域产教联合体共建共享实训基地")
+    >>> sorted({h.dimension for h in hits})
+    ['field', 'resources', 'value']
+    >>> [(m.text, m.type, m.role) for m in find_mentions("政府统筹、企业牵引、学校主体")]
+    [('政府', 'government', '统筹'), ('企业', 'enterprise', '牵引'), ('学校', 'school', '主体')]
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .codebook import Framework, load_framework
+from .types import Document, Mention, TermHit
+
+#: POS tags of tokens that may form the name in front of an organisation suffix (深圳 + 职业技术学院).
+NAME_POS = frozenset({"ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "eng"})
+_ROLE_GAP = ("应当", "作为", "发挥", "要", "应", "为", "来", "负责", "积极", "充分")
+
+
+@dataclass(frozen=True)
+class _ActorEntry:
+    types: tuple[str, ...]
+    name: str
+    extendable: bool
+
+
+class TermMatcher:
+    """Per-dimension automata over a framework's terms, with its exclusion phrases."""
+
+    def __init__(self, framework: Framework):
+        import ahocorasick
+
+        self.framework = framework
+        self.longest = framework.nested == "longest"
+        self.automata = []
+        for d in framework.dimensions:
+            a = ahocorasick.Automaton()
+            for e in d.exclude:
+                a.add_word(e, None)
+            for t in d.terms:
+                a.add_word(t.text, (t.text, t.weight, t.category))
+            a.make_automaton()
+            self.automata.append((d.id, a))
+
+    def find(self, text: str) -> list[TermHit]:
+        """Term hits in ``text`` sorted by position."""
+        hits: list[TermHit] = []
+        if not text:
+            return hits
+        for dim, a in self.automata:
+            it = a.iter_long(text) if self.longest else a.iter(text)
+            for end, val in it:
+                if val is None:
+                    continue
+                term, weight, cat = val
+                hits.append(TermHit(dim, cat, term, weight, end - len(term) + 1, end + 1))
+        hits.sort(key=lambda h: (h.start, h.end))
+        return hits
+
+
+class ActorMatcher:
+    """Actor mentions: generic nouns, aliases, suffix-named organisations, compounds, roles."""
+
+    def __init__(self, framework: Framework, *, engine: str = "rjieba", userdict: str | None = None,
+                 framework_path: str | None = None):
+        import ahocorasick
+
+        self.framework = framework
+        self._seg_key = (engine, framework_path, userdict)
+        a = ahocorasick.Automaton()
+        entries: dict[str, _ActorEntry] = {}
+        for t in framework.actor_types:
+            for word in t.terms:
+                entries.setdefault(word, _ActorEntry((t.id,), word, True))
+            for word in t.suffixes:
+                entries.setdefault(word, _ActorEntry((t.id,), word, True))
+            for surface, norm in t.aliases:
+                entries[surface] = _ActorEntry((t.id,), norm, True)
+        for abbr, ids in framework.compounds:
+            entries[abbr] = _ActorEntry(tuple(ids), abbr, False)
+        for t in framework.actor_types:
+            for word in t.exclude:
+                a.add_word(word, None)
+        for word, entry in entries.items():
+            if a.get(word, "missing") is None:
+                continue  # an exclusion phrase wins over a term of the same text
+            a.add_word(word, (word, entry))
+        a.make_automaton()
+        self.automaton = a
+        self.roles = sorted(framework.roles, key=len, reverse=True)
+        self.has_types = bool(framework.actor_types)
+
+    def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
+        """Actor mentions in ``text``; ``tagged`` (token, POS) pairs of the same text if at hand."""
+        if not text or not self.has_types:
+            return []
+        raw = []
+        for end, val in self.automaton.iter_long(text):
+            if val is None:
+                continue
+            word, entry = val
+            raw.append([end - len(word) + 1, end + 1, entry])
+        if not raw:
+            return []
+        # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
+        if any(r[2].extendable for r in raw):
+            bounds = self._name_starts(text, tagged)
+            for r in raw:
+                if r[2].extendable and r[0] in bounds:
+                    r[0] = bounds[r[0]]
+        # Adjacent mentions of one type form one name (国务院 + 教育行政部门).
+        merged: list[list] = []
+        for r in raw:
+            if merged and merged[-1][1] >= r[0] and merged[-1][2].types == r[2].types and len(r[2].types) == 1:
+                merged[-1][1] = max(merged[-1][1], r[1])
+                merged[-1][3] = True
+                continue
+            if merged and r[0] < merged[-1][1]:
+                r[0] = merged[-1][1]
+            merged.append([r[0], r[1], r[2], False])
+        mentions = []
+        for s, e, entry, joined in merged:
+            if e <= s:
+                continue
+            surface = text[s:e]
+            name = surface if (joined or surface != entry.name and len(surface) > len(entry.name)) else entry.name
+            role = self._role(text, e)
+            for t in entry.types:
+                mentions.append(Mention(surface, t, s, e, name, role))
+        return mentions
+
+    def _name_starts(self, text: str, tagged) -> dict[int, int]:
+        """Map a token start to the start of the name-like tokens right before it."""
+        if tagged is None:
+            from .segment import load_segmenter
+
+            tagged = load_segmenter(*self._seg_key[:1], self._seg_key[1], self._seg_key[2]).tag(text)
+        starts: dict[int, int] = {}
+        pos = 0
+        run_start = None
+        for word, tag in tagged:
+            if run_start is not None:
+                starts[pos] = run_start
+            if tag in NAME_POS and len(word) >= 2 or (run_start is not None and tag in ("ns", "nt") ):
+                run_start = pos if run_start is None else run_start
+            else:
+                run_start = None
+            pos += len(word)
+        return starts
+
+    def _role(self, text: str, end: int) -> str:
+        if not self.roles:
+            return ""
+        window = text[end:end + 8]
+        for gap in ("",) + _ROLE_GAP:
+            if window.startswith(gap):
+                rest = window[len(gap):]
+                for role in self.roles:
+                    if rest.startswith(role):
+                        return role
+        return ""
+
+
+@lru_cache(maxsize=8)
+def load_term_matcher(framework: str | None = None) -> TermMatcher:
+    """Cached :class:`TermMatcher` for a framework file (None: the default framework)."""
+    return TermMatcher(load_framework(framework))
+
+
+@lru_cache(maxsize=8)
+def load_actor_matcher(framework: str | None = None, engine: str = "rjieba", userdict: str | None = None) -> ActorMatcher:
+    """Cached :class:`ActorMatcher` for a framework file."""
+    return ActorMatcher(load_framework(framework), engine=engine, userdict=userdict, framework_path=framework)
+
+
+def find_terms(text: str, *, framework: str | None = None) -> list[TermHit]:
+    """Framework term hits in a text (see :class:`TermMatcher`)."""
+    return load_term_matcher(framework).find(text)
+
+
+def find_mentions(text: str, *, framework: str | None = None, engine: str = "rjieba", userdict: str | None = None) -> list[Mention]:
+    """Actor mentions in a text (see :class:`ActorMatcher`)."""
+    return load_actor_matcher(framework, engine, userdict).find(text)
+
+
+def extract_mentions(
+    docs: Iterable[Document], *, framework: str | None = None, engine: str = "rjieba", userdict: str | None = None
+) -> Iterator[tuple[Document, list[Mention]]]:
+    """Actor mentions of each document, offsets into ``document.text``, with sentence index.
+
+    Yields:
+        (document, mentions) pairs.
+    """
+    matcher = load_actor_matcher(framework, engine, userdict)
+    for doc in docs:
+        out = []
+        for p in doc.paragraphs:
+            for s in p.sentences:
+                for m in matcher.find(s.text):
+                    out.append(Mention(m.text, m.type, m.start + s.start, m.end + s.start, m.name, m.role, s.sent_idx))
+        yield doc, out
+
+
+def extract_terms(docs: Iterable[Document], *, framework: str | None = None) -> Iterator[tuple[Document, list[tuple[int, int, TermHit]]]]:
+    """Term hits of each document as (para_idx, sent_idx, hit) with offsets into ``document.text``."""
+    matcher = load_term_matcher(framework)
+    for doc in docs:
+        out = []
+        for p in doc.paragraphs:
+            for s in p.sentences:
+                for h in matcher.find(s.text):
+                    out.append((p.para_idx, s.sent_idx, TermHit(h.dimension, h.category, h.term, h.weight, h.start + s.start, h.end + s.start)))
+        yield doc, out
+
+
+def kwic(text: str, start: int, end: int, width: int = 15) -> tuple[str, str, str]:
+    """Keyword in context: (left, keyword, right), each side at most ``width`` characters, one line."""
+    left = text[max(0, start - width):start].replace("\n", " ")
+    right = text[end:end + width].replace("\n", " ")
+    return left, text[start:end], right
+
+
+# ---------------------------------------------------------------- spaCy components
+
+
+def register_spacy_components() -> None:
+    """Register ``chanjiao_terms`` and ``chanjiao_actors`` as spaCy factories (idempotent)."""
+    from spacy.language import Language
+
+    if Language.has_factory("chanjiao_terms"):
+        return
+
+    @Language.factory("chanjiao_terms", default_config={"framework": None})
+    def _terms(nlp, name, framework):
+        return _SpanComponent("terms", framework, kind="terms")
+
+    @Language.factory("chanjiao_actors", default_config={"framework": None, "engine": "rjieba", "userdict": None})
+    def _actors(nlp, name, framework, engine, userdict):
+        return _SpanComponent("actors", framework, kind="actors", engine=engine, userdict=userdict)
+
+
+class _SpanComponent:
+    """Writes matches into ``doc.spans[key]`` as character-aligned spans (label = dimension/type)."""
+
+    def __init__(self, key: str, framework: str | None, *, kind: str, engine: str = "rjieba", userdict: str | None = None):
+        self.key, self.framework, self.kind = key, framework, kind
+        self.engine, self.userdict = engine, userdict
+
+    def __call__(self, doc):
+        if self.kind == "terms":
+            found = [(h.start, h.end, h.dimension) for h in load_term_matcher(self.framework).find(doc.text)]
+        else:
+            tagged = None
+            found = [(m.start, m.end, m.type) for m in load_actor_matcher(self.framework, self.engine, self.userdict).find(doc.text, tagged=tagged)]
+        spans = []
+        for s, e, label in found:
+            span = doc.char_span(s, e, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.key] = spans
+        return doc
