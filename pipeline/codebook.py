@@ -26,11 +26,12 @@ from .errors import FrameworkError
 SCHEMA = "chanjiao-framework/1"
 DEFAULT_FRAMEWORK = "four_dimensions"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SCHEME_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 _TOP_KEYS = {"schema", "id", "name", "name_en", "description", "nested", "dimensions", "actors"}
 _DIM_KEYS = {"id", "name", "name_en", "definition", "weight", "categories", "exclude", "overlaps"}
 _CAT_KEYS = {"id", "name", "name_en", "terms", "weight"}
-_ACTORS_KEYS = {"types", "compounds", "roles"}
+_ACTORS_KEYS = {"types", "compounds", "roles", "person_nouns"}
 _TYPE_KEYS = {"id", "name", "name_long", "name_en", "terms", "aliases", "suffixes", "exclude"}
 
 
@@ -74,6 +75,7 @@ class Framework:
         actor_types: the actor typology (may be empty).
         compounds: abbreviation → actor type ids it carries (校企 → school, enterprise).
         roles: role words (统筹, 牵头 …).
+        person_nouns: nouns that turn a preceding actor word into a name of people (毕业生, 教师).
         sha256: hash of the file's canonical content; stamped on every output and model.
         path: where it was read from.
     """
@@ -87,6 +89,7 @@ class Framework:
     actor_types: tuple[ActorType, ...] = ()
     compounds: tuple[tuple[str, tuple[str, ...]], ...] = ()
     roles: tuple[str, ...] = ()
+    person_nouns: tuple[str, ...] = ()
     sha256: str = ""
     path: str = field(default="", compare=False)
 
@@ -174,8 +177,8 @@ def parse_framework(data: object, *, source: str = "<framework>", sha256: str = 
     if data.get("schema") != SCHEMA:
         err.add(f"schema must be {SCHEMA!r}, got {data.get('schema')!r}")
     fid = data.get("id")
-    if not isinstance(fid, str) or not _ID.match(fid or ""):
-        err.add("id must be a lowercase identifier")
+    if not isinstance(fid, str) or not _SCHEME_ID.match(fid or ""):
+        err.add("id must be a lowercase identifier (letters, digits, _ and -)")
     nested = data.get("nested", "longest")
     if nested not in ("longest", "all"):
         err.add(f"nested must be 'longest' or 'all', got {nested!r}")
@@ -201,7 +204,7 @@ def parse_framework(data: object, *, source: str = "<framework>", sha256: str = 
         for o in d.overlaps:
             if o not in by_id:
                 err.add(f"dimension {d.id!r}: overlaps names unknown dimension {o!r}")
-    actor_types, compounds, roles = _parse_actors(data.get("actors"), err)
+    actor_types, compounds, roles, person_nouns = _parse_actors(data.get("actors"), err)
     err.raise_if_any()
     return Framework(
         id=fid,
@@ -213,6 +216,7 @@ def parse_framework(data: object, *, source: str = "<framework>", sha256: str = 
         actor_types=tuple(actor_types),
         compounds=tuple(compounds),
         roles=tuple(roles),
+        person_nouns=tuple(person_nouns),
         sha256=sha256,
         path=source,
     )
@@ -319,10 +323,10 @@ def _parse_dimension(d: object, i: int, err: _Errors) -> Dimension | None:
 
 def _parse_actors(section: object, err: _Errors):
     if section is None:
-        return [], [], []
+        return [], [], [], []
     if not isinstance(section, dict):
         err.add("actors must be a mapping with types, compounds, roles")
-        return [], [], []
+        return [], [], [], []
     err.unknown(section, _ACTORS_KEYS, "actors")
     types: list[ActorType] = []
     for i, t in enumerate(section.get("types") or []):
@@ -368,4 +372,5 @@ def _parse_actors(section: object, err: _Errors):
             err.add(f"actors.compounds[{abbr!r}]: unknown or empty type ids {bad or ids}")
         compounds.append((str(abbr), tuple(ids)))
     roles = [x for x in (_clean_str(v) for v in section.get("roles") or []) if x]
-    return types, compounds, roles
+    person_nouns = [x for x in (_clean_str(v) for v in section.get("person_nouns") or []) if x]
+    return types, compounds, roles, person_nouns

@@ -32,6 +32,7 @@ class _ActorEntry:
     types: tuple[str, ...]
     name: str
     extendable: bool
+    needs_name: bool = False
 
 
 class TermMatcher:
@@ -83,21 +84,23 @@ class ActorMatcher:
             for word in t.terms:
                 entries.setdefault(word, _ActorEntry((t.id,), word, True))
             for word in t.suffixes:
-                entries.setdefault(word, _ActorEntry((t.id,), word, True))
+                entries.setdefault(word, _ActorEntry((t.id,), word, True, needs_name=True))
             for surface, norm in t.aliases:
                 entries[surface] = _ActorEntry((t.id,), norm, True)
         for abbr, ids in framework.compounds:
             entries[abbr] = _ActorEntry(tuple(ids), abbr, False)
+        # An exclusion phrase of one type (保险公司 for enterprise) may be a term of another
+        # (service): then the term stands.
         for t in framework.actor_types:
             for word in t.exclude:
-                a.add_word(word, None)
+                if word not in entries:
+                    a.add_word(word, None)
         for word, entry in entries.items():
-            if a.get(word, "missing") is None:
-                continue  # an exclusion phrase wins over a term of the same text
             a.add_word(word, (word, entry))
         a.make_automaton()
         self.automaton = a
         self.roles = sorted(framework.roles, key=len, reverse=True)
+        self.person_nouns = tuple(sorted(framework.person_nouns, key=len, reverse=True))
         self.has_types = bool(framework.actor_types)
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
@@ -114,10 +117,15 @@ class ActorMatcher:
             return []
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
         if any(r[2].extendable for r in raw):
-            bounds = self._name_starts(text, tagged)
+            tokens = self._tokens(text, tagged)
+            kept = []
             for r in raw:
-                if r[2].extendable and r[0] in bounds:
-                    r[0] = bounds[r[0]]
+                if r[2].extendable:
+                    r[0], anchored = _extend_left(r[0], r[1], tokens, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
+                    if r[2].needs_name and not anchored:
+                        continue  # a bare suffix (局, 学院) is no mention without a name before it
+                kept.append(r)
+            raw = kept
         # Adjacent mentions of one type form one name (国务院 + 教育行政部门).
         merged: list[list] = []
         for r in raw:
@@ -130,7 +138,7 @@ class ActorMatcher:
             merged.append([r[0], r[1], r[2], False])
         mentions = []
         for s, e, entry, joined in merged:
-            if e <= s:
+            if e <= s or self._names_people(text, e):
                 continue
             surface = text[s:e]
             name = surface if (joined or surface != entry.name and len(surface) > len(entry.name)) else entry.name
@@ -139,24 +147,23 @@ class ActorMatcher:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
 
-    def _name_starts(self, text: str, tagged) -> dict[int, int]:
-        """Map a token start to the start of the name-like tokens right before it."""
+    def _tokens(self, text: str, tagged) -> list[tuple[int, int, str]]:
         if tagged is None:
             from .segment import load_segmenter
 
-            tagged = load_segmenter(*self._seg_key[:1], self._seg_key[1], self._seg_key[2]).tag(text)
-        starts: dict[int, int] = {}
-        pos = 0
-        run_start = None
+            tagged = load_segmenter(self._seg_key[0], self._seg_key[1], self._seg_key[2]).tag(text)
+        out, pos = [], 0
         for word, tag in tagged:
-            if run_start is not None:
-                starts[pos] = run_start
-            if tag in NAME_POS and len(word) >= 2 or (run_start is not None and tag in ("ns", "nt") ):
-                run_start = pos if run_start is None else run_start
-            else:
-                run_start = None
+            out.append((pos, pos + len(word), tag, word))
             pos += len(word)
-        return starts
+        return out
+
+    def _names_people(self, text: str, end: int) -> bool:
+        if not self.person_nouns:
+            return False
+        rest = text[end:end + 8]
+        rest = rest[1:] if rest.startswith("的") else rest
+        return rest.startswith(self.person_nouns)
 
     def _role(self, text: str, end: int) -> str:
         if not self.roles:
@@ -169,6 +176,66 @@ class ActorMatcher:
                     if rest.startswith(role):
                         return role
         return ""
+
+
+_LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
+_MAX_NAME = 40
+
+
+def _extend_left(start: int, end: int, tokens: list[tuple], *, nouns_anchor: bool = False) -> tuple[int, bool]:
+    """Start of the organisation name that ends in the match ``[start, end)``, and whether a
+    name was found.
+
+    The name takes in the token the match starts inside when that token ends with the match
+    (深圳市人民政府 is one token; 人事局 ends with 局), name-like tokens before it (ns, nt, nz,
+    nr, j, or a one-character level such as 市: 江川 + 职业技术学院, 市 + 人事局), common nouns
+    when a name-like token stands before them (深圳市 + 机器人 + 协会), and lists of nouns that
+    share the head (市科技、财政、审计等 + 部门). With ``nouns_anchor`` a common noun is enough
+    (教育 + 部门).
+    """
+    import bisect
+
+    starts = [t[0] for t in tokens]
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0:
+        return start, False
+    best, anchored = start, False
+    ts, te, tag = tokens[i][:3]
+    if ts < start:
+        if te != end:
+            return start, False  # inside a longer word (以企业为主体): no name to take in
+        best, anchored = ts, tag in NAME_POS
+    j, pending, after_delim = i - 1, None, False
+    while j >= 0 and start - tokens[j][0] <= _MAX_NAME:
+        s, e, tag = tokens[j][:3]
+        word = tokens[j][3] if len(tokens[j]) > 3 else ""
+        if (tag in NAME_POS and e - s >= 2) or tokens_text_is_level(tokens, j):
+            best, anchored, pending = s, True, None
+        elif tag in ("n", "vn", "an") or (after_delim and tag == "v" and e - s <= 2):
+            pending = pending if pending is not None else best
+            best = s
+            if nouns_anchor:
+                anchored, pending = True, None
+        elif nouns_anchor and word in _LIST_DELIMS and j > 0 and tokens[j - 1][2] in ("n", "vn", "v") and best < start + 1:
+            after_delim = True  # 科技、财政、审计等部门: a list of common nouns sharing one head
+            j -= 1
+            continue
+        else:
+            break
+        after_delim = False
+        j -= 1
+    if pending is not None:
+        best = pending  # trailing common nouns with no name before them are not part of it
+    return best, anchored
+
+
+_LEVEL_CHARS = frozenset("省市县区州盟旗乡镇村")
+
+
+def tokens_text_is_level(tokens, j) -> bool:
+    """A one-character administrative level (市 in 市人事局) anchors a name like a place name."""
+    s, e, tag = tokens[j][:3]
+    return e - s == 1 and tag != "x" and tokens[j][3] in _LEVEL_CHARS if len(tokens[j]) > 3 else False
 
 
 @lru_cache(maxsize=8)
@@ -196,7 +263,8 @@ def find_mentions(text: str, *, framework: str | None = None, engine: str = "rji
 def extract_mentions(
     docs: Iterable[Document], *, framework: str | None = None, engine: str = "rjieba", userdict: str | None = None
 ) -> Iterator[tuple[Document, list[Mention]]]:
-    """Actor mentions of each document, offsets into ``document.text``, with sentence index.
+    """Actor mentions of each document, offsets into ``document.text``, with the sentence's
+    number in the document (``sent_idx``).
 
     Yields:
         (document, mentions) pairs.
@@ -204,10 +272,9 @@ def extract_mentions(
     matcher = load_actor_matcher(framework, engine, userdict)
     for doc in docs:
         out = []
-        for p in doc.paragraphs:
-            for s in p.sentences:
-                for m in matcher.find(s.text):
-                    out.append(Mention(m.text, m.type, m.start + s.start, m.end + s.start, m.name, m.role, s.sent_idx))
+        for k, s in enumerate(doc.sentences):
+            for m in matcher.find(s.text):
+                out.append(Mention(m.text, m.type, m.start + s.start, m.end + s.start, m.name, m.role, k))
         yield doc, out
 
 

@@ -1,0 +1,198 @@
+"""Data-driven keywords (TF-IDF, TextRank), IDF tables, and lexicon expansion suggestions.
+
+Our own implementations over a :class:`~pipeline.segment.Segmenter` instance, because
+``jieba.analyse`` is tied to jieba's global tokenizer and its general-news IDF table. The
+default IDF table is built from policy text (laws and regulations, CPC congress reports).
+
+Example:
+    >>> [w for w, _ in tfidf_keywords("市域产教联合体推动校企合作，校企合作服务产业集群。", top=2)]
+    ['校企合作', '市域产教联合体']
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .codebook import load_framework
+from .segment import load_segmenter, load_stopwords, resource_path
+
+#: POS tags kept as keyword candidates: nouns, verbal nouns, idioms, abbreviations, English.
+KEEP_POS = frozenset({"n", "nz", "ns", "nt", "nr", "nrt", "vn", "l", "j", "i", "an", "eng", "nw", "v"})
+
+
+def _candidate(word: str, pos: str, stop: frozenset[str]) -> bool:
+    return len(word) >= 2 and word not in stop and not word.isdigit() and (pos in KEEP_POS or pos.startswith("n")) and not any(c.isdigit() for c in word[:1])
+
+
+def candidate_tokens(text: str, *, engine: str = "rjieba", framework: str | None = None) -> list[str]:
+    """Tokens of ``text`` that may be keywords (POS filter, stop words, length ≥ 2)."""
+    stop = load_stopwords()
+    return [w for w, p in load_segmenter(engine, framework).tag(text) if _candidate(w, p, stop)]
+
+
+def build_idf(texts: Iterable[str], *, engine: str = "rjieba", framework: str | None = None, min_df: int = 2) -> dict[str, float]:
+    """Smoothed IDF ``log((1+N)/(1+df)) + 1`` over ``texts`` (each text one document, e.g. a paragraph).
+
+    Returns:
+        word → idf, plus the key ``""`` holding the IDF given to unseen words.
+    """
+    df: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        n += 1
+        df.update(set(candidate_tokens(text, engine=engine, framework=framework)))
+    idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items() if c >= min_df}
+    idf[""] = math.log((1 + n) / 1) + 1
+    return idf
+
+
+def save_idf(idf: dict[str, float], path: str | os.PathLike) -> None:
+    """Write an IDF table as TSV (word, idf), most common words first."""
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write(f"#default\t{idf.get('', 10.0):.5f}\n")
+        for w, v in sorted(((w, v) for w, v in idf.items() if w), key=lambda x: x[1]):
+            f.write(f"{w}\t{v:.5f}\n")
+
+
+@lru_cache(maxsize=4)
+def load_idf(path: str | None = None) -> dict[str, float]:
+    """An IDF table (TSV); None: the bundled policy-domain table."""
+    p = Path(path) if path else resource_path("idf_policy.tsv")
+    idf: dict[str, float] = {}
+    if not p.exists():
+        return {"": 10.0}
+    for line in p.read_text(encoding="utf-8").splitlines():
+        w, _, v = line.partition("\t")
+        if w == "#default":
+            idf[""] = float(v)
+        elif w and v:
+            idf[w] = float(v)
+    idf.setdefault("", max(idf.values(), default=10.0))
+    return idf
+
+
+def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: str = "rjieba", framework: str | None = None) -> list[tuple[str, float]]:
+    """Top TF-IDF keywords of one text: (word, score), highest first."""
+    table = load_idf(idf)
+    tf = Counter(candidate_tokens(text, engine=engine, framework=framework))
+    total = sum(tf.values()) or 1
+    default = table[""]
+    scores = {w: c / total * table.get(w, default) for w, c in tf.items()}
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:top]
+
+
+def textrank_keywords(text: str, *, top: int = 20, window: int = 5, damping: float = 0.85, iterations: int = 50,
+                      engine: str = "rjieba", framework: str | None = None) -> list[tuple[str, float]]:
+    """Top TextRank keywords of one text (co-occurrence graph in a sliding window), scores sum to 1."""
+    words = candidate_tokens(text, engine=engine, framework=framework)
+    if not words:
+        return []
+    neighbours: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, w in enumerate(words):
+        for u in words[i + 1:i + window]:
+            if u != w:
+                neighbours[w][u] += 1
+                neighbours[u][w] += 1
+    nodes = list(neighbours) or list(dict.fromkeys(words))
+    rank = dict.fromkeys(nodes, 1.0 / len(nodes))
+    out_weight = {w: sum(neighbours[w].values()) for w in nodes}
+    for _ in range(iterations):
+        rank = {w: (1 - damping) / len(nodes) + damping * sum(rank[u] * c / out_weight[u] for u, c in neighbours[w].items() if out_weight[u])
+                for w in nodes}
+    total = sum(rank.values()) or 1.0
+    return sorted(((w, r / total) for w, r in rank.items()), key=lambda x: (-x[1], x[0]))[:top]
+
+
+def suggest_terms(sentences: Iterable[str], *, framework: str | None = None, engine: str = "rjieba", min_count: int = 3,
+                  top: int = 50) -> list[dict]:
+    """Words associated with each dimension, as candidate new framework terms.
+
+    A sentence belongs to a dimension when it contains one of the dimension's terms. For each
+    other candidate word, the 2×2 table (word present × dimension present) over sentences is
+    scored with Dunning's log-likelihood G² and PMI; only positive associations are kept.
+
+    Returns:
+        rows ``dimension, term, g2, pmi, count, dim_count, example`` (best first per dimension).
+    """
+    from .extract import load_term_matcher
+
+    fw = load_framework(framework)
+    matcher = load_term_matcher(framework)
+    known = set(fw.all_terms())
+    stop = load_stopwords()
+    word_n: Counter[str] = Counter()
+    joint: dict[str, Counter[str]] = {d: Counter() for d in fw.dimension_ids}
+    dim_n: Counter[str] = Counter()
+    example: dict[tuple[str, str], str] = {}
+    n = 0
+    seg = load_segmenter(engine, framework)
+    for s in sentences:
+        n += 1
+        dims = {h.dimension for h in matcher.find(s)}
+        words = {w for w, p in seg.tag(s) if _candidate(w, p, stop) and w not in known}
+        word_n.update(words)
+        for d in dims:
+            dim_n[d] += 1
+            joint[d].update(words)
+            for w in words:
+                example.setdefault((d, w), s)
+    rows = []
+    for d in fw.dimension_ids:
+        scored = []
+        for w, a in joint[d].items():
+            if a < min_count:
+                continue
+            b, c = word_n[w] - a, dim_n[d] - a
+            dd = n - a - b - c
+            exp_a = word_n[w] * dim_n[d] / n
+            if a <= exp_a:
+                continue
+            g2 = 2 * sum(o * math.log(o / e) for o, e in (
+                (a, exp_a), (b, word_n[w] * (n - dim_n[d]) / n), (c, (n - word_n[w]) * dim_n[d] / n),
+                (dd, (n - word_n[w]) * (n - dim_n[d]) / n)) if o > 0 and e > 0)
+            pmi = math.log2(a * n / (word_n[w] * dim_n[d]))
+            scored.append({"dimension": d, "term": w, "g2": round(g2, 3), "pmi": round(pmi, 3), "count": a,
+                           "dim_count": dim_n[d], "example": example[(d, w)]})
+        scored.sort(key=lambda r: -r["g2"])
+        rows += scored[:top]
+    return rows
+
+
+def accept_suggestions(framework_path: str | os.PathLike, suggestions_csv: str | os.PathLike, out_path: str | os.PathLike,
+                       *, category: str = "expanded") -> int:
+    """Merge reviewed suggestions (rows whose ``accept`` column is 1/yes/y/true) into a copy of a
+    framework file, in a category ``expanded`` of each dimension. Returns the number added."""
+    import csv
+
+    import yaml
+
+    from .codebook import parse_framework
+
+    data = yaml.safe_load(Path(framework_path).read_text(encoding="utf-8"))
+    by_dim = {d["id"]: d for d in data["dimensions"]}
+    existing = {d["id"]: {t if isinstance(t, str) else t["term"] for c in d["categories"] for t in c["terms"]} for d in data["dimensions"]}
+    added = 0
+    with open(suggestions_csv, encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            if str(r.get("accept", "")).strip().lower() not in ("1", "y", "yes", "true", "是"):
+                continue
+            d, term = r["dimension"], r["term"].strip()
+            if d not in by_dim or not term or term in existing[d]:
+                continue
+            cats = by_dim[d]["categories"]
+            cat = next((c for c in cats if c.get("id") == category), None)
+            if cat is None:
+                cat = {"id": category, "name": "扩展词（人工审核）", "terms": []}
+                cats.append(cat)
+            cat["terms"].append(term)
+            existing[d].add(term)
+            added += 1
+    parse_framework(data, source=str(out_path))  # validate before writing
+    Path(out_path).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return added

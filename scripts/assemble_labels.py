@@ -1,0 +1,66 @@
+"""Assemble corpus/labels/labels.csv from the unit pointers, the coders' files and our own texts.
+
+- corpus/labels/units.csv (+ units_*.csv): pointers (source, start, end, sha1) into ../shared
+- corpus/labels/coders/c*_batch*.csv: primary codes (unit_id + one 0/1 column per dimension)
+- corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
+- corpus/labels/written_units.csv, corpus/labels/sample_units.csv: our own texts with codes
+
+The held-out split is fixed by a hash of the unit id (25 %), and the four section bodies of the
+seed essay are always held out, so the essay target is measured on text the model never saw.
+
+Usage: python scripts/assemble_labels.py
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "corpus" / "labels"
+DIMS = ["field", "actors", "resources", "value"]
+ESSAY_SECTIONS = {"u0591", "u0592", "u0593", "u0594"}
+
+
+def split_of(unit_id: str) -> str:
+    if unit_id in ESSAY_SECTIONS:
+        return "test"
+    return "test" if int(hashlib.sha1(unit_id.encode()).hexdigest(), 16) % 4 == 0 else "train"
+
+
+def main() -> None:
+    pointers = {}
+    for f in sorted(LABELS.glob("units*.csv")):
+        for r in csv.DictReader(open(f, encoding="utf-8")):
+            pointers[r["unit_id"]] = r
+    rows = []
+    for f in sorted(glob.glob(str(LABELS / "coders" / "c*_batch*.csv"))):
+        coder = Path(f).name.split("_")[0]
+        for r in csv.DictReader(open(f, encoding="utf-8")):
+            p = pointers[r["unit_id"]]
+            rows.append({"unit_id": r["unit_id"], "source": p["source"], "start": p["start"], "end": p["end"], "sha1": p["sha1"],
+                         "text": "", **{d: r[d] for d in DIMS}, "coder": coder})
+    for name, coder in (("written_units.csv", "w1"), ("sample_units.csv", "c6")):
+        f = LABELS / name
+        if f.exists():
+            for r in csv.DictReader(open(f, encoding="utf-8")):
+                rows.append({"unit_id": r["unit_id"], "source": r.get("source", "written"), "start": "", "end": "", "sha1": "",
+                             "text": r["text"], **{d: r[d] for d in DIMS}, "coder": coder})
+    for r in rows:
+        r["split"] = split_of(r["unit_id"])
+    cols = ["unit_id", "split", *DIMS, "coder", "source", "start", "end", "sha1", "text"]
+    with open(LABELS / "labels.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, cols)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r[k] for k in cols})
+    n_test = sum(r["split"] == "test" for r in rows)
+    print(f"{len(rows)} units ({n_test} held out) → {LABELS / 'labels.csv'}")
+    for d in DIMS:
+        print(d, sum(int(r[d]) for r in rows))
+    print("none", sum(all(r[d] == "0" for d in DIMS) for r in rows))
+
+
+if __name__ == "__main__":
+    main()
