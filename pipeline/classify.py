@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
@@ -180,20 +180,24 @@ class LexiconScorer(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= self.threshold).astype(int)
 
 
-def build_classifier(framework: str | None = None, *, engine: str = "rjieba", C: float = 4.0, random_state: int | None = 0,
-                     max_features: int = 30000) -> Pipeline:
+def build_classifier(framework: str | None = None, *, engine: str = "rjieba", C: float = 16.0, random_state: int | None = 0,
+                     n_features: int = 2**15) -> Pipeline:
     """The supervised multi-label model (a scikit-learn ``Pipeline``).
 
-    Features: lexicon counts, word uni+bigram TF-IDF (our segmenter) and character 1–3-gram
-    TF-IDF; classifier: one-vs-rest logistic regression with balanced class weights.
+    Features: lexicon counts, actor-mention counts, word and character n-gram
+    TF-IDF (word unigrams, character 2–4-grams); classifier: one-vs-rest logistic regression with balanced class weights. The n-gram
+    features are hashed (no vocabulary): the saved model stays small and loads fast, at no
+    measurable cost in cross-validated F1 on our labels.
     """
+    def tfidf(**kwargs):
+        return Pipeline([("hash", HashingVectorizer(n_features=n_features, alternate_sign=False, norm=None, lowercase=False, **kwargs)),
+                         ("tfidf", TfidfTransformer(sublinear_tf=True))])
+
     features = FeatureUnion([
         ("lexicon", LexiconFeaturizer(framework)),
         ("actors", ActorFeaturizer(framework, engine)),
-        ("words", TfidfVectorizer(tokenizer=JiebaTokenizer(engine, framework), token_pattern=None, lowercase=False,
-                                  ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=max_features)),
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
-                                  max_features=max_features)),
+        ("words", tfidf(tokenizer=JiebaTokenizer(engine, framework), token_pattern=None, ngram_range=(1, 1))),
+        ("chars", tfidf(analyzer="char", ngram_range=(2, 4))),
     ])
     clf = OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=random_state))
     return Pipeline([("features", features), ("clf", clf)])
@@ -236,7 +240,7 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
         oof_f1_: out-of-fold F1 per dimension at the chosen weight and thresholds.
     """
 
-    def __init__(self, framework: str | None = None, engine: str = "rjieba", C: float = 4.0,
+    def __init__(self, framework: str | None = None, engine: str = "rjieba", C: float = 16.0,
                  weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0), cv: int = 5, random_state: int | None = 0):
         self.framework = framework
         self.engine = engine
@@ -401,8 +405,7 @@ def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actor
         counts: dict[str, int] = {}
         for h in dh:
             counts[h.term] = counts.get(h.term, 0) + 1
-        sents = [s.text for s in sentences if any(s.start <= h.start < s.end for h in dh)]
-        evidence[d] = {"terms": [{"term": k, "count": v} for k, v in counts.items()], "sentences": sents[:3]}
+        evidence[d] = {"terms": [{"term": k, "count": v} for k, v in counts.items()], "sentences": _sentences_with(sentences, dh, 3)}
     mentions = [{"text": m.text, "type": m.type, "start": m.start, "end": m.end, "name": m.name, "role": m.role}
                 for m in (actors.find(text) if text.strip() else [])]
     return {
@@ -418,6 +421,23 @@ def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actor
         "evidence": evidence,
         "actors": mentions,
     }
+
+
+def _sentences_with(sentences, hits, limit: int) -> list[str]:
+    """Texts of the first ``limit`` sentences that contain a hit (hits sorted by position)."""
+    import bisect
+
+    starts = [s.start for s in sentences]
+    out: list[str] = []
+    seen: set[int] = set()
+    for h in hits:
+        i = bisect.bisect_right(starts, h.start) - 1
+        if i >= 0 and i not in seen and h.start < sentences[i].end:
+            seen.add(i)
+            out.append(sentences[i].text)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def profile_document(rows: list[dict], dimensions) -> dict:

@@ -72,12 +72,7 @@ def _documents(inputs, text_field=None, id_field=None):
     from .types import Failure
 
     failures: list[Failure] = []
-
-    def gen():
-        for doc in read_many(inputs, failures=_Reporter(failures), text_field=text_field, id_field=id_field):
-            yield doc
-
-    return gen(), failures
+    return read_many(inputs, failures=_Reporter(failures), text_field=text_field, id_field=id_field), failures
 
 
 class _Reporter(list):

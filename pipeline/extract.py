@@ -54,7 +54,18 @@ class TermMatcher:
             self.automata.append((d.id, a))
 
     def find(self, text: str) -> list[TermHit]:
-        """Term hits in ``text`` sorted by position."""
+        """Term hits in ``text`` sorted by position.
+
+        The last few results are memoised: the featurizer, the scorer and the evidence of one
+        unit all ask for the same text.
+        """
+        return list(self._find_cached(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one matcher per framework lives for the process
+    def _find_cached(self, text: str) -> tuple[TermHit, ...]:
+        return tuple(self._find(text))
+
+    def _find(self, text: str) -> list[TermHit]:
         hits: list[TermHit] = []
         if not text:
             return hits
@@ -107,6 +118,15 @@ class ActorMatcher:
         """Actor mentions in ``text``; ``tagged`` (token, POS) pairs of the same text if at hand."""
         if not text or not self.has_types:
             return []
+        if tagged is None:
+            return list(self._find_cached(text))
+        return self._find(text, tagged)
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one matcher per framework lives for the process
+    def _find_cached(self, text: str) -> tuple[Mention, ...]:
+        return tuple(self._find(text, None))
+
+    def _find(self, text: str, tagged) -> list[Mention]:
         raw = []
         for end, val in self.automaton.iter_long(text):
             if val is None:
@@ -118,10 +138,11 @@ class ActorMatcher:
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
         if any(r[2].extendable for r in raw):
             tokens = self._tokens(text, tagged)
+            starts = [t[0] for t in tokens]
             kept = []
             for r in raw:
                 if r[2].extendable:
-                    r[0], anchored = _extend_left(r[0], r[1], tokens, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
+                    r[0], anchored = _extend_left(r[0], r[1], tokens, starts, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
                     if r[2].needs_name and not anchored:
                         continue  # a bare suffix (局, 学院) is no mention without a name before it
                 kept.append(r)
@@ -178,11 +199,12 @@ class ActorMatcher:
         return ""
 
 
+_NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
 
 
-def _extend_left(start: int, end: int, tokens: list[tuple], *, nouns_anchor: bool = False) -> tuple[int, bool]:
+def _extend_left(start: int, end: int, tokens: list[tuple], starts: list[int], *, nouns_anchor: bool = False) -> tuple[int, bool]:
     """Start of the organisation name that ends in the match ``[start, end)``, and whether a
     name was found.
 
@@ -195,7 +217,6 @@ def _extend_left(start: int, end: int, tokens: list[tuple], *, nouns_anchor: boo
     """
     import bisect
 
-    starts = [t[0] for t in tokens]
     i = bisect.bisect_right(starts, start) - 1
     if i < 0:
         return start, False
@@ -211,7 +232,7 @@ def _extend_left(start: int, end: int, tokens: list[tuple], *, nouns_anchor: boo
         word = tokens[j][3] if len(tokens[j]) > 3 else ""
         if (tag in NAME_POS and e - s >= 2) or tokens_text_is_level(tokens, j):
             best, anchored, pending = s, True, None
-        elif tag in ("n", "vn", "an") or (after_delim and tag == "v" and e - s <= 2):
+        elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2):
             pending = pending if pending is not None else best
             best = s
             if nouns_anchor:

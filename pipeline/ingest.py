@@ -324,7 +324,8 @@ def build_document(
     text, converted = to_simplified(original)
     out_lines = text.split("\n")
     # Title: a markdown "# …" line, else the first short line that is not a heading or prose.
-    if not title and not meta.get("title"):
+    # A one-line text is all body: it has no separate title line.
+    if not title and not meta.get("title") and sum(1 for x in out_lines if x.strip()) > 1:
         for i, line in enumerate(out_lines[:8]):
             s = line.strip()
             if s.startswith("# "):

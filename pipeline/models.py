@@ -50,7 +50,9 @@ def save_model(model, out_dir: str | os.PathLike, card: dict) -> Path:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, out / MODEL_FILE)
+    import zipfile
+
+    sio.dump(model, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     (out / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out
 

@@ -62,7 +62,7 @@ def actor_network(doc_mentions: Iterable[tuple[str, list]], *, level: str = "typ
     import networkx as nx
 
     g = nx.Graph()
-    for doc_id, mentions in doc_mentions:
+    for _doc_id, mentions in doc_mentions:
         by_sentence: dict[int, set] = {}
         for m in mentions:
             node = m.type if level == "type" else f"{m.name or m.text}"

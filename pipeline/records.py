@@ -45,7 +45,8 @@ def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic
                  idf: str | None = None, engine: str = "rjieba", flat: bool = False) -> Iterator[dict]:
     """Per document: dimension term hits (term, count, positions, sentence, weight, context) and
     TF-IDF / TextRank keywords. ``flat`` gives one row per hit/keyword instead of one per document."""
-    from .extract import extract_terms, kwic as kwic_of
+    from .extract import extract_terms
+    from .extract import kwic as kwic_of
     from .keywords import textrank_keywords, tfidf_keywords
 
     for doc, hits in extract_terms(docs, framework=framework):

@@ -158,6 +158,19 @@ def _read_done(outdir: Path) -> list[dict]:
     return done
 
 
+def _repair_done(outdir: Path, done: list[dict]) -> None:
+    """Rewrite the state file with only its committed lines (a kill may have cut the last one)."""
+    from .io import atomic_path
+
+    path = outdir / _STATE / "done.jsonl"
+    if not path.exists():
+        return
+    good = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in done)
+    if path.read_text(encoding="utf-8") != good:
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(good, encoding="utf-8")
+
+
 def _clean_orphans(outdir: Path, done: list[dict]) -> None:
     keep = {d["part"] for d in done}
     for p in (outdir / _PARTS).glob("*/*"):
@@ -218,7 +231,9 @@ def run_pipeline(
     _, card = load_classifier(model, framework=framework)
 
     done = _read_done(outdir)
+    _repair_done(outdir, done)
     _clean_orphans(outdir, done)
+    parts_before = {d["part"] for d in done}
     done_hashes = {m["content_hash"] for d in done for m in d["manifest"] if m["status"] == "ok"}
     todo, pre_manifest = [], []
     for p in iter_paths(inputs):
@@ -237,14 +252,17 @@ def run_pipeline(
             pre_manifest.append({"path": str(p), "status": "skipped", "reason": "already done (same content hash)", "content_hash": h, "documents": 0, "units": 0, "seconds": 0.0})
             continue
         todo.append(str(p))
-    chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
     workers = workers or os.cpu_count() or 1
-    log(f"chanjiao run: {len(todo)} file(s) to process in {len(chunks)} chunk(s), {len(pre_manifest)} skipped/failed up front, "
-        f"engine {engine}, {workers} worker(s)")
+    # Enough chunks to keep every worker busy, none larger than chunk_size.
+    size = max(1, min(chunk_size, -(-len(todo) // (workers * 4)) if todo else 1))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    already = sum(1 for m in pre_manifest if m["reason"].startswith("already"))
+    log(f"chanjiao run: {len(todo)} file(s) to process in {len(chunks)} chunk(s), {already} already done, "
+        f"{len(pre_manifest) - already} skipped or failed up front; engine {engine}, {workers} worker(s)")
     bar = _Progress(len(todo), enabled=progress, log=log)
     if engine == "dask":
         _run_dask(chunks, cfg, outdir, scheduler, workers, bar)
-    elif workers <= 1 or len(chunks) <= 1:
+    elif workers <= 1 or len(chunks) <= 1:  # no pool: nothing to share, start-up saved
         for chunk in chunks:
             bar.update(_write_part(outdir, process_files(chunk, cfg)))
     else:
@@ -258,12 +276,14 @@ def run_pipeline(
     bar.close()
     done = _read_done(outdir)
     summary = _finalize(outdir, done, pre_manifest, fw, card, cfg, formats or ["parquet"], started, t0, inputs, workers, engine)
+    summary["processed"] = sum(1 for d in done if d["part"] not in parts_before for m in d["manifest"] if m["status"] == "ok")
     return summary
 
 
 def _run_dask(chunks, cfg, outdir, scheduler, workers, bar) -> None:
     try:
-        from dask.distributed import Client, LocalCluster, as_completed as dask_completed
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
     except ImportError:
         raise ConfigError("--engine dask needs Dask: pip install 'chanjiao[dask]'") from None
     cluster = None
@@ -395,8 +415,7 @@ def _finalize(outdir, done, pre_manifest, fw, card, cfg, formats, started, t0, i
              f"actor mentions: {counts.get('actors', 0)} | {run_info['seconds']:.1f}s → {outdir}")
     if failed:
         table += "\nfailed:\n" + "\n".join(f"  {r.path}: {r.reason}" for r in mdf[mdf.status == "failed"].itertuples())
-    already = sum(1 for m in manifest if m["status"] == "skipped" and m["reason"].startswith("already"))
-    return {"ok": ok + already, "processed": ok,
+    return {"ok": ok,
             "failed": failed, "skipped": skipped, "documents": docs_ok, "units": counts.get("paragraphs", 0),
             "seconds": run_info["seconds"], "table": table}
 

@@ -258,11 +258,16 @@ def load_nlp(engine: str = "rjieba", framework: str | None = None, userdict: str
     rules), ``chanjiao_terms`` (framework term hits in ``doc.spans["terms"]``, label = dimension
     id) and ``chanjiao_actors`` (actor mentions in ``doc.spans["actors"]``, label = type id).
 
+    Spans are aligned to tokens: a mention inside a longer token (政府 in 政府统筹) covers that
+    token; the exact character offsets are in the plain records of :mod:`pipeline.extract`.
+
     Example:
         >>> nlp = load_nlp()
-        >>> doc = nlp("政府统筹，企业牵引，学校主体。")
+        >>> doc = nlp("学校与企业合作。政府统筹。")
         >>> [(s.text, s.label_) for s in doc.spans["actors"]]
-        [('政府', 'government'), ('企业', 'enterprise'), ('学校', 'school')]
+        [('学校', 'school'), ('企业', 'enterprise'), ('政府统筹', 'government')]
+        >>> [s.text for s in doc.sents]
+        ['学校与企业合作。', '政府统筹。']
     """
     import spacy
     from spacy.language import Language

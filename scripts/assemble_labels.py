@@ -3,7 +3,7 @@
 - corpus/labels/units.csv (+ units_*.csv): pointers (source, start, end, sha1) into ../shared
 - corpus/labels/coders/c*_batch*.csv: primary codes (unit_id + one 0/1 column per dimension)
 - corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
-- corpus/labels/written_units.csv, corpus/labels/sample_units.csv: our own texts with codes
+- corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %), and the four section bodies of the
 seed essay are always held out, so the essay target is measured on text the model never saw.
@@ -41,7 +41,7 @@ def main() -> None:
             p = pointers[r["unit_id"]]
             rows.append({"unit_id": r["unit_id"], "source": p["source"], "start": p["start"], "end": p["end"], "sha1": p["sha1"],
                          "text": "", **{d: r[d] for d in DIMS}, "coder": coder})
-    for name, coder in (("written_units.csv", "w1"), ("sample_units.csv", "c6")):
+    for name, coder in (("written_units.csv", "w1"), ("written_units_2.csv", "w2"), ("sample_units.csv", "c6")):
         f = LABELS / name
         if f.exists():
             for r in csv.DictReader(open(f, encoding="utf-8")):

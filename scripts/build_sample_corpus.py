@@ -9,7 +9,7 @@ and encodings, so that the ingestion side of chanjiao has something realistic to
     an HTML page in GBK declared with <meta charset="gbk">, a .docx, a .pdf with a text layer,
     plain UTF-8 .txt (one with CRLF line ends, one with a space in its name) and a JSONL file.
 
-It also writes corpus/sample/README.md (the file table) and, unless --no-verify is given, reads
+It also writes corpus/SAMPLE.md (the file table) and, unless --no-verify is given, reads
 every output back (decode with its encoding, python-docx for the .docx, pypdf for the .pdf) and
 prints a verification report.  Exit status is non-zero if a check fails.
 
@@ -531,16 +531,16 @@ def main() -> None:
     ap.add_argument("--no-verify", action="store_true")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    managed = {s.out for s in SPECS} | {"README.md", "records"}
+    managed = {s.out for s in SPECS} | {"records"}
     for s in SPECS:
         doc = parse(args.src / s.src)
         WRITERS[s.fmt](doc, s, args.out / s.out)
     write_records(args.out / "records/news.jsonl")
-    write_readme(args.out / "README.md")
+    write_readme(args.out.parent / "SAMPLE.md")
     stray = sorted(p.name for p in args.out.iterdir() if p.name not in managed)
     if stray:
         print("warning: files in output dir not produced by this script:", stray, file=sys.stderr)
-    print(f"wrote {len(SPECS)} documents + records/news.jsonl + README.md to {args.out}")
+    print(f"wrote {len(SPECS)} documents + records/news.jsonl + SAMPLE.md to {args.out}")
     if not args.no_verify:
         sys.exit(0 if verify(args.out, args.src) else 1)
 

@@ -1,0 +1,185 @@
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+COMMANDS = ["ingest", "segment", "keywords", "actors", "expand", "idf", "framework", "classify", "train", "evaluate", "agreement", "run"]
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def test_cli_every_command_has_help_with_example(runner):
+    top = runner.invoke(cli, ["--help"])
+    assert top.exit_code == 0
+    for name in COMMANDS:
+        assert name in top.output
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        if name != "framework":
+            assert "Example:" in result.output, name
+    for sub in ("check", "show"):
+        assert "Example:" in runner.invoke(cli, ["framework", sub, "--help"]).output
+
+
+def test_cli_ingest_jsonl_to_stdout(runner, data_dir):
+    r = runner.invoke(cli, ["ingest", str(data_dir / "utf8.txt"), str(data_dir / "doc.docx"), "-o", "-"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(rows) == 2
+    for row in rows:
+        assert {"id", "path", "title", "date", "source", "text", "paragraphs"} <= set(row)
+        assert all("text" in p for p in row["paragraphs"])
+
+
+def test_cli_missing_and_bad_files_reported_rest_goes_on(runner, data_dir, tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    r = runner.invoke(cli, ["ingest", str(tmp_path / "missing.txt"), str(bad), str(data_dir / "utf8.txt"), "-o", "-"])
+    assert r.exit_code == 0
+    assert "missing.txt: no such file" in r.stderr and "bad.docx: not a zip archive" in r.stderr
+    assert len(r.stdout.splitlines()) == 1
+    r = runner.invoke(cli, ["ingest", str(tmp_path / "missing.txt"), "-o", "-"])
+    assert r.exit_code == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_cli_segment_formats(runner, data_dir, tmp_path, fmt):
+    out = tmp_path / f"t.{fmt}"
+    r = runner.invoke(cli, ["segment", str(data_dir / "utf8.txt"), "--format", fmt, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    if fmt == "jsonl":
+        row = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert "政府统筹" in [t["text"] for t in row["tokens"]] and row["id"]
+
+
+def test_cli_actors_records_in_input_order(runner, data_dir):
+    r = runner.invoke(cli, ["actors", str(data_dir / "records.jsonl"), "--text-field", "text", "--id-field", "id", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in rows] == ["r1", "r2", "r3"]
+    text = "深圳市人民政府支持江川职业技术学院。"
+    for a in rows[2]["actors"]:
+        assert text[a["start"]:a["end"]] == a["text"] and a["type"]
+    assert rows[1]["actors"] == []
+
+
+def test_cli_classify_records_jsonl(runner, data_dir):
+    r = runner.invoke(cli, ["classify", str(data_dir / "records.jsonl"), "--text-field", "text", "--id-field", "id", "--format", "jsonl", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in rows] == ["r1", "r2", "r3"]
+    for x in rows:
+        assert {"labels", "scores", "actors", "evidence"} <= set(x)
+        assert set(x["scores"]) == {"field", "actors", "resources", "value"}
+    assert rows[1]["labels"] == []
+
+
+def test_cli_classify_table_shows_chinese_names(runner, data_dir):
+    r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt")])
+    assert r.exit_code == 0, r.output
+    for name in ("场域", "主体", "资源", "价值"):
+        assert name in r.stdout
+
+
+def test_cli_keywords_kwic(runner, data_dir, tmp_path):
+    out = tmp_path / "k.csv"
+    r = runner.invoke(cli, ["keywords", str(data_dir / "utf8.txt"), "--format", "csv", "--kwic", "5", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    terms = df[df.kind == "term"]
+    assert (terms.left.fillna("").str.len() <= 5).all() and set(terms.dimension) >= {"actors", "resources"}
+    assert (df.kind == "tfidf").any() and (df.kind == "textrank").any()
+
+
+def test_cli_framework_check(runner, data_dir):
+    r = runner.invoke(cli, ["framework", "check", "--corpus", str(data_dir)])
+    assert r.exit_code == 0, r.output
+    assert "split by the segmenter" in r.output and "never occur in the corpus" in r.output
+
+
+def test_cli_expand_and_accept(runner, tmp_path, data_dir):
+    out = tmp_path / "s.csv"
+    r = runner.invoke(cli, ["expand", str(data_dir), "--min-count", "1", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"dimension", "term", "g2", "pmi", "example", "accept"} <= set(df.columns)
+    df.loc[df.index[:1], "accept"] = 1
+    df.to_csv(out, index=False)
+    fw = tmp_path / "fw.yaml"
+    r = runner.invoke(cli, ["expand", str(data_dir), "--accept", str(out), "-o", str(fw)])
+    assert r.exit_code == 0 and fw.exists()
+    assert runner.invoke(cli, ["framework", "check", "--framework", str(fw)]).exit_code == 0
+
+
+def test_cli_agreement(runner):
+    from pathlib import Path
+
+    labels = Path(__file__).resolve().parents[1] / "corpus" / "labels"
+    r = runner.invoke(cli, ["agreement", str(labels / "labels.csv"), str(labels / "coders" / "c4_overlap.csv")])
+    assert r.exit_code == 0, r.output
+    assert "kappa" in r.output and "units coded by both: 130" in r.output
+
+
+def test_cli_train_and_evaluate_small(runner, tmp_path, texts_zh):
+    import csv
+
+    labels = tmp_path / "l.csv"
+    y = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0]]
+    with open(labels, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", "split", "field", "actors", "resources", "value", "text"])
+        for k in range(12):
+            for i, (t, lab) in enumerate(zip(texts_zh, y)):
+                w.writerow([f"u{k}{i}", "test" if k >= 10 else "train", *lab, t + "。" * k])
+    model = tmp_path / "m"
+    r = runner.invoke(cli, ["train", str(labels), "-o", str(model), "--cv", "2"])
+    assert r.exit_code == 0, r.output
+    card = json.loads((model / "model_card.json").read_text(encoding="utf-8"))
+    assert set(card["metrics"]["test"]) == {"lexicon", "supervised", "combined"}
+    errors = tmp_path / "e.csv"
+    r = runner.invoke(cli, ["evaluate", str(labels), "--model", str(model), "--errors", str(errors)])
+    assert r.exit_code == 0, r.output
+    assert "macro-F1" in r.output and "co-label confusion" in r.output and errors.exists()
+
+
+def test_cli_run_and_strict(runner, tmp_path, data_dir):
+    bad = tmp_path / "in" / "empty.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")
+    (tmp_path / "in" / "ok.txt").write_text("学校与企业合作。", encoding="utf-8")
+    r = runner.invoke(cli, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert "1 ok, 1 failed" in r.output
+    r = runner.invoke(cli, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out2"), "--workers", "1", "--strict"])
+    assert r.exit_code == 1
+
+
+POLICY = "policy_instruments"
+
+
+@pytest.mark.parametrize("args", [
+    ["ingest"], ["segment"], ["keywords", "--framework", POLICY], ["actors", "--framework", POLICY],
+    ["classify", "--framework", POLICY, "--format", "jsonl"],
+])
+def test_cli_every_command_runs_with_the_second_framework(runner, data_dir, args):
+    r = runner.invoke(cli, [args[0], str(data_dir / "utf8.txt"), *args[1:], "-o", "-"])
+    assert r.exit_code == 0, r.output
+    if args[0] == "classify":
+        assert set(json.loads(r.stdout.splitlines()[0])["scores"]) == {"supply", "environment", "demand"}
+
+
+def test_cli_second_framework_other_commands(runner, data_dir, tmp_path):
+    assert runner.invoke(cli, ["framework", "check", "--framework", POLICY]).exit_code == 0
+    assert runner.invoke(cli, ["framework", "show", "--framework", POLICY]).exit_code == 0
+    assert runner.invoke(cli, ["expand", str(data_dir), "--framework", POLICY, "--min-count", "1", "-o", str(tmp_path / "s.csv")]).exit_code == 0
+    assert runner.invoke(cli, ["idf", str(data_dir), "--framework", POLICY, "-o", str(tmp_path / "i.tsv")]).exit_code == 0
+    r = runner.invoke(cli, ["run", str(data_dir / "utf8.txt"), "-o", str(tmp_path / "o"), "--framework", POLICY, "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", POLICY, "--model", "models/default"])
+    assert r.exit_code == 1 and "trained for framework" in r.output

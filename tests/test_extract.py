@@ -1,0 +1,82 @@
+import pytest
+
+from pipeline import read, read_text
+from pipeline.extract import extract_mentions, extract_terms, find_mentions, find_terms, kwic
+
+# fmt: off
+MENTIONS = [
+    ("政府统筹、企业牵引、学校主体", [("政府", "government", "统筹"), ("企业", "enterprise", "牵引"), ("学校", "school", "主体")]),
+    ("深圳市人民政府支持江川职业技术学院", [("深圳市人民政府", "government", "支持"), ("江川职业技术学院", "school", "")]),
+    ("上海市人事局负责本条例的实施", [("上海市人事局", "government", "负责")]),
+    ("国务院教育行政部门主管全国职业教育工作", [("国务院教育行政部门", "government", "")]),
+    ("江川恒锐智能装备有限公司与临海市汽车零部件商会签约", [("江川恒锐智能装备有限公司", "enterprise", ""), ("临海市汽车零部件商会", "service", "")]),
+    ("高校毕业生和企业职工参加培训", []),
+    ("学校的教师参加企业实践", [("企业", "enterprise", "")]),
+    ("形成新发展格局", []),
+]
+COMPOUNDS = [
+    ("推进校企合作", {"school", "enterprise"}),
+    ("深化产学研结合", {"enterprise", "school", "research"}),
+    ("构建官产学研服联合形态", {"government", "enterprise", "school", "research", "service"}),
+    ("政行校企协同", {"government", "service", "school", "enterprise"}),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", MENTIONS)
+def test_extract_mentions_names_types_roles(text, expected):
+    found = find_mentions(text)
+    assert [(m.text, m.type, m.role) for m in found] == expected
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+@pytest.mark.parametrize("text,types", COMPOUNDS)
+def test_extract_compounds_carry_several_types(text, types):
+    found = find_mentions(text)
+    assert {m.type for m in found} == types
+    assert len({(m.start, m.end) for m in found}) == 1
+
+
+def test_extract_nested_terms_longest_match_wins(codebook_small):
+    hits = find_terms("推进新型城镇化和城镇化", framework=str(codebook_small))
+    assert [(h.term, h.start) for h in hits] == [("新型城镇化", 2), ("城镇化", 8)]
+
+
+def test_extract_exclusions_suppress_terms(codebook_small):
+    assert [h.term for h in find_terms("财政资金往来", framework=str(codebook_small))] == ["财政"]
+    assert "value" not in {h.dimension for h in find_terms("培育和践行社会主义核心价值观")}
+
+
+def test_extract_term_hits_per_dimension_with_offsets(texts_zh):
+    for text in texts_zh:
+        for h in find_terms(text):
+            assert text[h.start:h.end] == h.term and h.weight > 0
+    dims = [sorted({h.dimension for h in find_terms(t)}) for t in texts_zh]
+    assert "field" in dims[0] and "actors" in dims[1] and "resources" in dims[2] and "value" in dims[3]
+    assert dims[5] == []
+
+
+def test_extract_stage_offsets_into_document(document_zh):
+    doc, hits = next(extract_terms([document_zh]))
+    assert hits and all(doc.text[h.start:h.end] == h.term for _, _, h in hits)
+    doc, mentions = next(extract_mentions([document_zh]))
+    assert mentions and all(doc.text[m.start:m.end] == m.text for m in mentions)
+    assert {m.type for m in mentions} == {"government", "enterprise", "school", "research", "service"}
+
+
+def test_extract_kwic():
+    assert kwic("一二三四五六七八九", 4, 6, width=2) == ("三四", "五六", "七八")
+
+
+def test_extract_seed_section_two_has_all_five_actor_types(seed_path):
+    doc = read(seed_path)
+    body = next(p for p in doc.paragraphs if p.section == ("二、主体吻合",) and not p.is_heading)
+    found = find_mentions(body.text)
+    assert {m.type for m in found} == {"government", "enterprise", "school", "research", "service"}
+    decoded = [m for m in found if m.text == "官、产、学、研、服"] or [m for m in find_mentions("官产学研服")]
+    assert {m.type for m in decoded} == {"government", "enterprise", "school", "research", "service"}
+
+
+def test_extract_empty_text():
+    assert find_terms("") == [] and find_mentions("") == []
+    assert next(extract_mentions([read_text("")]))[1] == []

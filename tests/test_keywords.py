@@ -1,0 +1,63 @@
+import csv
+
+import yaml
+
+from pipeline.codebook import bundled_framework_path, load_framework
+from pipeline.keywords import (
+    accept_suggestions,
+    build_idf,
+    load_idf,
+    save_idf,
+    suggest_terms,
+    textrank_keywords,
+    tfidf_keywords,
+)
+
+
+def test_keywords_tfidf_prefers_domain_terms():
+    words = [w for w, _ in tfidf_keywords("市域产教联合体推动校企合作，校企合作服务产业集群。推进工作。", top=3)]
+    assert "校企合作" in words and "推进" not in words
+
+
+def test_keywords_textrank_scores_sum_to_one(texts_zh):
+    ranked = textrank_keywords("\n".join(texts_zh), top=100)
+    assert ranked and abs(sum(s for _, s in ranked) - 1.0) < 1e-6
+    assert all(len(w) >= 2 for w, _ in ranked)
+
+
+def test_keywords_idf_round_trip(tmp_path, texts_zh):
+    table = build_idf(texts_zh * 2, min_df=1)
+    assert table["实训基地"] > table[""] - 10
+    path = tmp_path / "idf.tsv"
+    save_idf(table, path)
+    loaded = load_idf(str(path))
+    assert abs(loaded["实训基地"] - table["实训基地"]) < 1e-4 and loaded[""] == round(table[""], 5)
+
+
+def test_keywords_bundled_policy_idf_is_used():
+    table = load_idf()
+    assert len(table) > 1000  # built from laws and CPC reports, not jieba's news IDF
+
+
+def test_keywords_suggest_terms_scores_association():
+    sentences = ["市域产教联合体推动产业链延伸。"] * 4 + ["推动产业链延伸。"] + ["会议定于三时召开。"] * 20
+    rows = suggest_terms(sentences, min_count=3)
+    field = [r for r in rows if r["dimension"] == "field"]
+    top = {r["term"]: r for r in field}
+    assert "产业链" in top and top["产业链"]["g2"] > 0 and top["产业链"]["pmi"] > 0
+    assert top["产业链"]["example"].startswith("市域产教联合体")
+    assert "会议" not in top
+
+
+def test_keywords_accept_merges_reviewed_terms(tmp_path):
+    sugg = tmp_path / "s.csv"
+    with open(sugg, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, ["dimension", "term", "accept"])
+        w.writeheader()
+        w.writerows([{"dimension": "field", "term": "园区飞地测试词", "accept": "1"}, {"dimension": "value", "term": "某词", "accept": ""}])
+    out = tmp_path / "fw.yaml"
+    assert accept_suggestions(bundled_framework_path(), sugg, out) == 1
+    fw = load_framework(out)
+    assert "园区飞地测试词" in [t.text for t in fw.dimension("field").terms]
+    assert "某词" not in fw.all_terms()
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["id"] == "four-dimensions"

@@ -1,0 +1,108 @@
+import json
+import os
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from pipeline.run import _read_done, process_files, run_pipeline
+
+
+@pytest.fixture(scope="module")
+def messy_folder(tmp_path_factory, data_dir):
+    """Good files in every supported encoding mixed with every kind of bad file."""
+    root = tmp_path_factory.mktemp("messy")
+    for name in ("utf8.txt", "utf8_bom.txt", "utf16.txt", "gb18030.txt", "big5.txt", "doc.md", "page_gbk.html", "doc.docx", "doc.pdf", "records.jsonl"):
+        shutil.copy(data_dir / name, root / name)
+    (root / "带 空格 的 文件名.txt").write_text("县域职业教育与产业集群协同发展。", encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "random.txt").write_bytes(os.urandom(4096))
+    (root / "zero.docx").write_bytes(b"")
+    (root / "notzip.docx").write_bytes(b"plain text pretending to be a docx")
+    secret = root / "secret.data"
+    secret.write_text("SECRET-XXE-PAYLOAD", encoding="utf-8")
+    xml = (f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file://{secret}">]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+           "<w:p><w:r><w:t>校企合作&x;</w:t></w:r></w:p></w:body></w:document>").encode()
+    with zipfile.ZipFile(data_dir / "doc.docx") as src, zipfile.ZipFile(root / "xxe.docx", "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, xml if item.filename == "word/document.xml" else src.read(item.filename))
+    with zipfile.ZipFile(data_dir / "doc.docx") as src, zipfile.ZipFile(root / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+        with dst.open("word/media/zeros.bin", "w") as f:
+            for _ in range(300):
+                f.write(b"\0" * (1 << 20))
+    pdf = (data_dir / "doc.pdf").read_bytes()
+    (root / "truncated.pdf").write_bytes(pdf[: len(pdf) // 3])
+    # A 25 MB single-line text.
+    unit = "江川市推动校企合作，共建共享实训基地，服务市域产业集群高质量发展。"
+    (root / "big_one_line.txt").write_text(unit * (25_000_000 // len(unit.encode("utf-8"))), encoding="utf-8")
+    (root / "sub").mkdir()
+    os.symlink(root, root / "sub" / "loop")
+    return root
+
+
+@pytest.mark.slow
+def test_run_messy_folder_finishes_and_reports_every_file(messy_folder, tmp_path):
+    out = tmp_path / "out"
+    summary = run_pipeline([messy_folder], out, workers=2)
+    manifest = pd.read_csv(out / "manifest.csv")
+    names = {os.path.basename(p): (s, r) for p, s, r in zip(manifest.path, manifest.status, manifest.reason.fillna(""))}
+    for bad in ("empty.txt", "random.txt", "zero.docx", "notzip.docx", "bomb.docx", "truncated.pdf"):
+        assert names[bad][0] == "failed" and names[bad][1], bad
+    assert names["secret.data"][0] == "skipped"
+    for good in ("utf8.txt", "utf8_bom.txt", "utf16.txt", "gb18030.txt", "big5.txt", "doc.md", "page_gbk.html", "doc.docx",
+                 "doc.pdf", "records.jsonl", "带 空格 的 文件名.txt", "big_one_line.txt"):
+        assert names[good][0] == "ok", (good, names[good])
+    assert summary["failed"] == 6 and summary["ok"] >= 12
+    paragraphs = pd.read_parquet(out / "paragraphs.parquet")
+    assert not paragraphs.text.str.contains("SECRET-XXE-PAYLOAD").any()
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert docs.title.str.contains("江川市推进市域产教联合体建设的通知").sum() >= 5
+
+
+def test_run_sample_dataset_and_resume(tmp_path, data_dir):
+    out = tmp_path / "out"
+    inputs = [data_dir / "utf8.txt", data_dir / "records.jsonl", data_dir / "doc.md"]
+    s1 = run_pipeline(inputs, out, workers=1, formats=["parquet", "csv"])
+    assert s1["ok"] == 3 and s1["failed"] == 0
+    for table in ("documents", "paragraphs", "actors", "keywords"):
+        assert (out / f"{table}.parquet").exists() and (out / f"{table}.csv").exists()
+    para = pd.read_parquet(out / "paragraphs.parquet")
+    assert {"doc_id", "para_idx", "text", "section", "score_field", "label_field", "label_value"} <= set(para.columns)
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert info["framework"]["sha256"] and info["totals"]["files_ok"] == 3 and info["versions"]
+    n_para = len(para)
+    s2 = run_pipeline(inputs, out, workers=1)
+    assert s2["processed"] == 0 and s2["ok"] == 3
+    assert len(pd.read_parquet(out / "paragraphs.parquet")) == n_para
+
+
+def test_run_resumes_after_a_kill_between_part_and_commit(tmp_path, data_dir):
+    out = tmp_path / "out"
+    run_pipeline([data_dir / "utf8.txt"], out, workers=1)
+    # Simulate a kill: a part written but never committed, and a half-written done line.
+    orphan = out / "_parts" / "paragraphs" / "part-deadbeef0000.parquet"
+    orphan.write_bytes(b"garbage")
+    with open(out / "_state" / "done.jsonl", "a", encoding="utf-8") as f:
+        f.write('{"part": "cut-off')
+    s = run_pipeline([data_dir / "utf8.txt", data_dir / "doc.md"], out, workers=1)
+    assert s["processed"] == 1 and s["ok"] == 2
+    assert not orphan.exists()
+    assert len(_read_done(out)) == 2
+
+
+def test_run_process_files_never_raises(tmp_path):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"")
+    result = process_files([str(bad), str(tmp_path / "missing.txt")], __import__("pipeline.run", fromlist=["RunConfig"]).RunConfig())
+    assert [m["status"] for m in result["manifest"]] == ["failed", "failed"]
+
+
+def test_run_with_another_framework(tmp_path, data_dir):
+    s = run_pipeline([data_dir / "utf8.txt"], tmp_path / "o", workers=1, framework="policy_instruments")
+    assert s["ok"] == 1
+    cols = pd.read_parquet(tmp_path / "o" / "paragraphs.parquet").columns
+    assert "score_supply" in cols and "score_field" not in cols
