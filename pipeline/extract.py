@@ -43,15 +43,25 @@ class TermMatcher:
 
         self.framework = framework
         self.longest = framework.nested == "longest"
-        self.automata = []
-        for d in framework.dimensions:
-            a = ahocorasick.Automaton()
+        # One automaton for every dimension: each string maps to what it is in each dimension
+        # (a term with weight and category, or an exclusion phrase); one pass over the text.
+        entries: dict[str, list] = {}
+        for k, d in enumerate(framework.dimensions):
             for e in d.exclude:
-                a.add_word(e, None)
+                entries.setdefault(e, []).append((k, None))
             for t in d.terms:
-                a.add_word(t.text, (t.text, t.weight, t.category))
-            a.make_automaton()
-            self.automata.append((d.id, a))
+                entries.setdefault(t.text, []).append((k, (t.text, t.weight, t.category)))
+        a = ahocorasick.Automaton()
+        for word, roles in entries.items():
+            # a term and an exclusion of the same text in one dimension: the term stands
+            by_dim: dict[int, tuple | None] = {}
+            for k, val in roles:
+                if by_dim.get(k) is None:
+                    by_dim[k] = val
+            a.add_word(word, (len(word), tuple(by_dim.items())))
+        a.make_automaton()
+        self.automaton = a
+        self.dim_ids = framework.dimension_ids
 
     def find(self, text: str) -> list[TermHit]:
         """Term hits in ``text`` sorted by position.
@@ -66,16 +76,27 @@ class TermMatcher:
         return tuple(self._find(text))
 
     def _find(self, text: str) -> list[TermHit]:
-        hits: list[TermHit] = []
         if not text:
-            return hits
-        for dim, a in self.automata:
-            it = a.iter_long(text) if self.longest else a.iter(text)
-            for end, val in it:
-                if val is None:
+            return []
+        per_dim: list[list] = [[] for _ in self.dim_ids]
+        for end, (n, roles) in self.automaton.iter(text):
+            start = end - n + 1
+            for k, val in roles:
+                per_dim[k].append((start, -n, val))
+        hits: list[TermHit] = []
+        for k, found in enumerate(per_dim):
+            if not found:
+                continue
+            found.sort()
+            last_end = -1
+            for start, neg_n, val in found:
+                # leftmost-longest: a match inside an earlier, longer one is dropped
+                if self.longest and start < last_end:
                     continue
-                term, weight, cat = val
-                hits.append(TermHit(dim, cat, term, weight, end - len(term) + 1, end + 1))
+                last_end = start - neg_n
+                if val is not None:
+                    term, weight, cat = val
+                    hits.append(TermHit(self.dim_ids[k], cat, term, weight, start, start - neg_n))
         hits.sort(key=lambda h: (h.start, h.end))
         return hits
 
@@ -138,11 +159,10 @@ class ActorMatcher:
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
         if any(r[2].extendable for r in raw):
             tokens = self._tokens(text, tagged)
-            starts = [t[0] for t in tokens]
             kept = []
             for r in raw:
                 if r[2].extendable:
-                    r[0], anchored = _extend_left(r[0], r[1], tokens, starts, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
+                    r[0], anchored = _extend_left(r[0], r[1], tokens, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
                     if r[2].needs_name and not anchored:
                         continue  # a bare suffix (局, 学院) is no mention without a name before it
                 kept.append(r)
@@ -168,16 +188,19 @@ class ActorMatcher:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
 
-    def _tokens(self, text: str, tagged) -> list[tuple[int, int, str]]:
+    def _tokens(self, text: str, tagged) -> tuple[list[int], list[int], list[str], list[str]]:
+        """(starts, ends, tags, words) of the tokens of ``text``, built at C speed."""
+        from itertools import accumulate
+
         if tagged is None:
             from .segment import load_segmenter
 
             tagged = load_segmenter(self._seg_key[0], self._seg_key[1], self._seg_key[2]).tag(text)
-        out, pos = [], 0
-        for word, tag in tagged:
-            out.append((pos, pos + len(word), tag, word))
-            pos += len(word)
-        return out
+        words = [w for w, _ in tagged]
+        tags = [t for _, t in tagged]
+        ends = list(accumulate(map(len, words)))
+        starts = [0, *ends[:-1]] if ends else []
+        return starts, ends, tags, words
 
     def _names_people(self, text: str, end: int) -> bool:
         if not self.person_nouns:
@@ -204,7 +227,7 @@ _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
 
 
-def _extend_left(start: int, end: int, tokens: list[tuple], starts: list[int], *, nouns_anchor: bool = False) -> tuple[int, bool]:
+def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) -> tuple[int, bool]:
     """Start of the organisation name that ends in the match ``[start, end)``, and whether a
     name was found.
 
@@ -214,30 +237,32 @@ def _extend_left(start: int, end: int, tokens: list[tuple], starts: list[int], *
     when a name-like token stands before them (深圳市 + 机器人 + 协会), and lists of nouns that
     share the head (市科技、财政、审计等 + 部门). With ``nouns_anchor`` a common noun is enough
     (教育 + 部门).
+
+    Args:
+        tokens: (starts, ends, tags, words) of the text's tokens.
     """
     import bisect
 
+    starts, ends, tags, words = tokens
     i = bisect.bisect_right(starts, start) - 1
     if i < 0:
         return start, False
     best, anchored = start, False
-    ts, te, tag = tokens[i][:3]
-    if ts < start:
-        if te != end:
+    if starts[i] < start:
+        if ends[i] != end:
             return start, False  # inside a longer word (以企业为主体): no name to take in
-        best, anchored = ts, tag in NAME_POS
+        best, anchored = starts[i], tags[i] in NAME_POS
     j, pending, after_delim = i - 1, None, False
-    while j >= 0 and start - tokens[j][0] <= _MAX_NAME:
-        s, e, tag = tokens[j][:3]
-        word = tokens[j][3] if len(tokens[j]) > 3 else ""
-        if (tag in NAME_POS and e - s >= 2) or tokens_text_is_level(tokens, j):
+    while j >= 0 and start - starts[j] <= _MAX_NAME:
+        s, e, tag, word = starts[j], ends[j], tags[j], words[j]
+        if (tag in NAME_POS and e - s >= 2) or (e - s == 1 and word in _LEVEL_CHARS):
             best, anchored, pending = s, True, None
         elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2):
             pending = pending if pending is not None else best
             best = s
             if nouns_anchor:
                 anchored, pending = True, None
-        elif nouns_anchor and word in _LIST_DELIMS and j > 0 and tokens[j - 1][2] in ("n", "vn", "v") and best < start + 1:
+        elif nouns_anchor and word in _LIST_DELIMS and j > 0 and tags[j - 1] in ("n", "vn", "v") and best < start + 1:
             after_delim = True  # 科技、财政、审计等部门: a list of common nouns sharing one head
             j -= 1
             continue
@@ -251,12 +276,6 @@ def _extend_left(start: int, end: int, tokens: list[tuple], starts: list[int], *
 
 
 _LEVEL_CHARS = frozenset("省市县区州盟旗乡镇村")
-
-
-def tokens_text_is_level(tokens, j) -> bool:
-    """A one-character administrative level (市 in 市人事局) anchors a name like a place name."""
-    s, e, tag = tokens[j][:3]
-    return e - s == 1 and tag != "x" and tokens[j][3] in _LEVEL_CHARS if len(tokens[j]) > 3 else False
 
 
 @lru_cache(maxsize=8)

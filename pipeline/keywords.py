@@ -28,10 +28,28 @@ def _candidate(word: str, pos: str, stop: frozenset[str]) -> bool:
     return len(word) >= 2 and word not in stop and not word.isdigit() and (pos in KEEP_POS or pos.startswith("n")) and not any(c.isdigit() for c in word[:1])
 
 
-def candidate_tokens(text: str, *, engine: str = "rjieba", framework: str | None = None) -> list[str]:
-    """Tokens of ``text`` that may be keywords (POS filter, stop words, length ≥ 2)."""
-    stop = load_stopwords()
-    return [w for w, p in load_segmenter(engine, framework).tag(text) if _candidate(w, p, stop)]
+def candidate_tokens(text: str, *, engine: str = "rjieba", framework: str | None = None,
+                     tagged: list[tuple[str, str]] | None = None) -> list[str]:
+    """Tokens of ``text`` that may be keywords (POS filter, stop words, length ≥ 2).
+
+    ``tagged``: the (token, POS) pairs of ``text`` if already at hand (saves a segmentation).
+    """
+    pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
+    memo, stop = _candidate_memo(), load_stopwords()
+    out = []
+    for pair in pairs:
+        ok = memo.get(pair)
+        if ok is None:
+            ok = memo[pair] = _candidate(pair[0], pair[1], stop)
+        if ok:
+            out.append(pair[0])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _candidate_memo() -> dict[tuple[str, str], bool]:
+    # (word, POS) → keyword candidate? Policy text reuses a small vocabulary, so this stays small.
+    return {}
 
 
 def build_idf(texts: Iterable[str], *, engine: str = "rjieba", framework: str | None = None, min_df: int = 2) -> dict[str, float]:
@@ -77,20 +95,35 @@ def load_idf(path: str | None = None) -> dict[str, float]:
     return idf
 
 
-def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: str = "rjieba", framework: str | None = None) -> list[tuple[str, float]]:
-    """Top TF-IDF keywords of one text: (word, score), highest first."""
+def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: str = "rjieba", framework: str | None = None,
+                   tagged: list[tuple[str, str]] | None = None) -> list[tuple[str, float]]:
+    """Top TF-IDF keywords of one text: (word, score), highest first.
+
+    ``tagged``: the (token, POS) pairs of ``text`` if already at hand (saves a segmentation).
+    """
+    import heapq
+
     table = load_idf(idf)
-    tf = Counter(candidate_tokens(text, engine=engine, framework=framework))
+    pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
+    counts = Counter(pairs)  # count first (C speed), then judge each distinct (word, POS) once
+    memo, stop = _candidate_memo(), load_stopwords()
+    tf: Counter[str] = Counter()
+    for pair, c in counts.items():
+        ok = memo.get(pair)
+        if ok is None:
+            ok = memo[pair] = _candidate(pair[0], pair[1], stop)
+        if ok:
+            tf[pair[0]] += c
     total = sum(tf.values()) or 1
     default = table[""]
-    scores = {w: c / total * table.get(w, default) for w, c in tf.items()}
-    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:top]
+    return heapq.nlargest(top, ((w, c / total * table.get(w, default)) for w, c in tf.items()), key=lambda x: (x[1], x[0]))
 
 
 def textrank_keywords(text: str, *, top: int = 20, window: int = 5, damping: float = 0.85, iterations: int = 50,
-                      engine: str = "rjieba", framework: str | None = None) -> list[tuple[str, float]]:
+                      engine: str = "rjieba", framework: str | None = None,
+                      tagged: list[tuple[str, str]] | None = None) -> list[tuple[str, float]]:
     """Top TextRank keywords of one text (co-occurrence graph in a sliding window), scores sum to 1."""
-    words = candidate_tokens(text, engine=engine, framework=framework)
+    words = candidate_tokens(text, engine=engine, framework=framework, tagged=tagged)
     if not words:
         return []
     neighbours: dict[str, Counter[str]] = defaultdict(Counter)

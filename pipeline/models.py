@@ -53,6 +53,10 @@ def save_model(model, out_dir: str | os.PathLike, card: dict) -> Path:
     import zipfile
 
     sio.dump(model, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    if hasattr(model, "model_"):
+        from .predict import export_portable
+
+        export_portable(model, out)
     (out / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out
 
@@ -86,12 +90,14 @@ def make_card(model, *, framework, training_data: dict, metrics: dict, name: str
     }
 
 
-def load_model(path: str | os.PathLike | None = None, *, framework=None):
+def load_model(path: str | os.PathLike | None = None, *, framework=None, portable: bool = False):
     """Load a model directory (or a ``.skops`` file beside its card).
 
     Args:
         path: the model directory; None for the default model.
         framework: if given, the model must have been trained for this framework (same hash).
+        portable: return the numpy-only :class:`~pipeline.predict.PortableModel` (fast start-up,
+            no scikit-learn import) when the directory has one.
 
     Returns:
         (estimator, card)
@@ -120,6 +126,11 @@ def load_model(path: str | os.PathLike | None = None, *, framework=None):
             f"(sha256 {str(card.get('framework', {}).get('sha256'))[:12]}…), not for {framework.id!r} "
             f"({framework.sha256[:12]}…); train a model for this framework or use --model lexicon"
         )
+    if portable:
+        from .predict import PORTABLE_FILE, PortableModel
+
+        if (model_file.parent / PORTABLE_FILE).exists():
+            return PortableModel.load(model_file.parent), card
     return _load_skops(str(model_file.resolve()), model_file.stat().st_mtime_ns), card
 
 

@@ -61,13 +61,27 @@ def read_userdict(path: str | os.PathLike) -> list[tuple[str, int | None, str | 
 @lru_cache(maxsize=4)
 def load_stopwords(extra: str | None = None) -> frozenset[str]:
     """spaCy's Chinese stop words plus the bundled domain function words (and ``extra``, a file)."""
-    from spacy.lang.zh.stop_words import STOP_WORDS
-
-    words = set(STOP_WORDS)
+    words = set(_spacy_zh_stop_words())
     for path in [resource_path("stopwords_domain.txt")] + ([Path(extra)] if extra else []):
         if path.exists():
             words.update(w.strip() for w in path.read_text(encoding="utf-8-sig").splitlines() if w.strip())
     return frozenset(words)
+
+
+def _spacy_zh_stop_words() -> set[str]:
+    """spaCy's Chinese stop words, read from its module file without importing spaCy (slow)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    if spec and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "lang" / "zh" / "stop_words.py"
+        if path.exists():
+            namespace: dict = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # a module of literals
+            return set(namespace.get("STOP_WORDS", ()))
+    from spacy.lang.zh.stop_words import STOP_WORDS
+
+    return set(STOP_WORDS)
 
 
 class Segmenter:

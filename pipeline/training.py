@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .classify import FrameworkClassifier, LexiconScorer, _best_threshold, load_classifier
+from .classify import load_classifier
 from .codebook import load_framework
 from .errors import ChanjiaoError
+from .estimators import FrameworkClassifier, LexiconScorer, _best_threshold
 from .evaluate import label_matrix, load_labels, score_predictions
 
 

@@ -1,0 +1,55 @@
+"""Extraction cost against segmentation, in one run (issue 3: keywords + actors ≤ +30 %).
+
+Segmentation = our segmenter's POS tagging of every paragraph of ../shared/corpora/gwr (tokens
+and tags are what keywords and actor names consume), with the default engine (rjieba); the
+Python reference (jieba.lcut) is timed too. Extraction = framework term hits of every dimension
+and actor mentions per paragraph (given the tags), and TF-IDF keywords per document (from the
+same tags). Prints the ratios. Usage: python benchmarks/bench_extract.py
+"""
+from __future__ import annotations
+
+import time
+
+from _common import gwr_documents, machine
+
+from pipeline.extract import load_actor_matcher, load_term_matcher
+from pipeline.keywords import tfidf_keywords
+from pipeline.segment import load_segmenter
+
+
+def main() -> None:
+    docs = gwr_documents()
+    paras = [p for d in docs for p in d]
+    chars = sum(map(len, paras))
+    seg, terms, actors = load_segmenter(), load_term_matcher(), load_actor_matcher()
+    # Both sides start warm: resources (dictionary, automata, IDF, stop words) are loaded first.
+    tfidf_keywords(paras[0], tagged=seg.tag(paras[0]))
+    t0 = time.perf_counter()
+    tagged = [[seg.tag(p) for p in d] for d in docs]
+    t_seg = time.perf_counter() - t0
+    import jieba
+
+    jieba.initialize()
+    t0 = time.perf_counter()
+    for p in paras:
+        jieba.lcut(p)
+    t_jieba = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_hits = n_mentions = 0
+    for d, tags in zip(docs, tagged):
+        for p, tg in zip(d, tags):
+            n_hits += len(terms._find(p))
+            n_mentions += len(actors._find(p, tg))
+        tfidf_keywords("", top=20, tagged=[x for tg in tags for x in tg])
+    t_ext = time.perf_counter() - t0
+    print(f"machine: {machine()}")
+    print(f"{len(docs)} documents, {len(paras)} paragraphs, {chars} characters; {n_hits} term hits, {n_mentions} actor mentions")
+    print(f"segmentation, default engine (rjieba tag): {t_seg:.2f}s ({chars / t_seg / 1e6:.2f} M chars/s)")
+    print(f"segmentation, Python jieba.lcut:           {t_jieba:.2f}s ({chars / t_jieba / 1e6:.2f} M chars/s)")
+    print(f"extraction (terms + actors + tf-idf):      {t_ext:.2f}s")
+    print(f"extraction / rjieba segmentation = {t_ext / t_seg:.2f}")
+    print(f"extraction / jieba segmentation  = {t_ext / t_jieba:.2f}   (target ≤ 0.30)")
+
+
+if __name__ == "__main__":
+    main()

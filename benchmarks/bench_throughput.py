@@ -1,0 +1,81 @@
+"""Throughput of classification and of the whole pipeline over ../shared/corpora/gwr against bare
+jieba.lcut over the same text, all in one run (issues 4 and 5).
+
+- classification: chanjiao's classify stage (default model) over every report, in-process,
+  start-up (model and dictionary loading) included;
+- whole pipeline: `chanjiao run` over the two .jsonl files (ingest → segment → keywords → actors
+  → classify → Parquet), start-up included, with 1 and with 2 workers;
+- baseline: jieba.lcut over every report's text (jieba's own start-up excluded, which favours it).
+Prints the ratios (>1 means faster than jieba.lcut). The reserved reports are used only here.
+Usage: python benchmarks/bench_throughput.py [--skip-run]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import GWR, machine
+
+FILES = [GWR / "cpc_congress_reports.jsonl", GWR / "government_work_reports.jsonl"]
+
+
+def texts() -> list[str]:
+    out = []
+    for f in FILES:
+        with open(f, encoding="utf-8") as fh:
+            out += [json.loads(line)["content"] for line in fh]
+    return out
+
+
+def time_jieba(docs: list[str]) -> float:
+    code = ("import json,sys,time,jieba\njieba.setLogLevel(60)\njieba.initialize()\n"
+            "docs=json.load(sys.stdin)\nt=time.perf_counter()\n"
+            "for d in docs: jieba.lcut(d)\nprint(time.perf_counter()-t)")
+    r = subprocess.run([sys.executable, "-c", code], input=json.dumps(docs), capture_output=True, text=True, check=True)
+    return float(r.stdout.strip())
+
+
+def time_classify(docs: list[str]) -> float:
+    code = ("import json,sys,time\nt=time.perf_counter()\nfrom pipeline import read_text\n"
+            "from pipeline.classify import classify_documents\n"
+            "docs=json.load(sys.stdin)\nn=0\n"
+            "for r in classify_documents(read_text(d) for d in docs): n+=1\nprint(time.perf_counter()-t)")
+    r = subprocess.run([sys.executable, "-c", code], input=json.dumps(docs), capture_output=True, text=True, check=True)
+    return float(r.stdout.strip())
+
+
+def time_run(workers: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "pipeline", "run", *map(str, FILES), "-o", str(Path(tmp) / "out"),
+                        "--workers", str(workers)], check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-run", action="store_true", help="only the classification ratio")
+    args = ap.parse_args()
+    docs = texts()
+    chars = sum(map(len, docs))
+    t_jieba = time_jieba(docs)
+    t_cls = time_classify(docs)
+    print(f"machine: {machine()}")
+    print(f"{len(docs)} documents, {chars} characters")
+    print(f"jieba.lcut (warm):                 {t_jieba:6.2f}s  {chars / t_jieba / 1e6:.2f} M chars/s")
+    print(f"classify stage (start-up incl.):   {t_cls:6.2f}s  ratio vs jieba = {t_jieba / t_cls:.2f}  (target ≥ 1.0)")
+    if args.skip_run:
+        return
+    t1 = time_run(1)
+    t2 = time_run(2)
+    print(f"chanjiao run, 1 worker:            {t1:6.2f}s  ratio vs jieba = {t_jieba / t1:.2f}  (target ≥ 1.0)")
+    print(f"chanjiao run, 2 workers:           {t2:6.2f}s  speed-up = {t1 / t2:.2f}×  (target ≥ 1.6)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""scikit-learn estimators that code texts on a framework's dimensions.
+
+Three models, all with scikit-learn's estimator API:
+
+- :class:`LexiconScorer` — weighted framework-term counts squashed to [0, 1]; needs no
+  training, always available, transparent.
+- :func:`build_classifier` — a supervised multi-label model: lexicon counts + word and
+  character n-gram TF-IDF into one-vs-rest logistic regression.
+- :class:`FrameworkClassifier` — the default: blends the two with a weight and per-dimension
+  thresholds chosen on out-of-fold predictions of the training data.
+
+Example:
+    >>> clf = LexiconScorer().fit(["政府统筹"], [[0, 1, 0, 0]])
+    >>> clf.predict(["市域产教联合体共建共享实训基地"]).tolist()
+    [[1, 0, 1, 1]]
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from . import features
+from .codebook import load_framework
+
+_PUNCT = re.compile(r"^[\W_\d]+$")
+
+
+class JiebaTokenizer:
+    """Picklable tokenizer for ``TfidfVectorizer``: segmenter tokens without punctuation/numbers.
+
+    It stores only configuration; the segmenter is built (and cached) in whichever process
+    calls it, so fitted models pickle and load in worker processes.
+    """
+
+    def __init__(self, engine: str = "rjieba", framework: str | None = None):
+        self.engine = engine
+        self.framework = framework
+
+    def __call__(self, text: str) -> list[str]:
+        from .segment import load_segmenter
+
+        return [t for t in load_segmenter(self.engine, self.framework).cut(text) if not _PUNCT.match(t)]
+
+
+def _as_texts(X) -> list[str]:
+    return ["" if x is None else str(x) for x in X]
+
+
+class LexiconFeaturizer(TransformerMixin, BaseEstimator):
+    """Texts → weighted framework-term counts, one column per dimension and per category.
+
+    Args:
+        framework: framework file or bundled name (None: default).
+        log: apply log1p to the counts.
+
+    Attributes:
+        feature_names_: names of the output columns (``dim`` and ``dim:category``).
+    """
+
+    def __init__(self, framework: str | None = None, log: bool = True):
+        self.framework = framework
+        self.log = log
+
+    def fit(self, X, y=None):
+        self.feature_names_ = np.array(features.lexicon_feature_names(self.framework), dtype=object)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "feature_names_")
+        return features.lexicon_features(_as_texts(X), framework=self.framework, log=self.log)
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_
+
+
+class ActorFeaturizer(TransformerMixin, BaseEstimator):
+    """Texts → actor-mention features: log counts per actor type, distinct types, mentions with a role.
+
+    The actors dimension is about several organisations and their roles, which word n-grams
+    see only piecemeal.
+
+    Attributes:
+        feature_names_: output column names.
+    """
+
+    def __init__(self, framework: str | None = None, engine: str = "rjieba"):
+        self.framework = framework
+        self.engine = engine
+
+    def fit(self, X, y=None):
+        self.feature_names_ = np.array(features.actor_feature_names(self.framework), dtype=object)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "feature_names_")
+        return features.actor_features(_as_texts(X), framework=self.framework, engine=self.engine)
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return self.feature_names_
+
+
+class HashedTfidf(TransformerMixin, BaseEstimator):
+    """Hashed n-gram TF-IDF (sublinear TF, smooth IDF, L2 norm) without a vocabulary.
+
+    Args:
+        analyzer: "char" (character n-grams of the text) or "word" (segmenter tokens).
+        ngram_range: n-gram lengths for "char".
+        n_features: hash space (a power of two).
+        engine, framework: segmenter configuration for "word".
+
+    Attributes:
+        idf_: inverse document frequency per hashed feature.
+    """
+
+    def __init__(self, analyzer: str = "char", ngram_range: tuple[int, int] = (2, 4), n_features: int = 2**15,
+                 engine: str = "rjieba", framework: str | None = None):
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.n_features = n_features
+        self.engine = engine
+        self.framework = framework
+
+    def _ids(self, X) -> list[np.ndarray]:
+        if self.analyzer == "char":
+            return [features.char_ngram_ids(t, ngram_range=tuple(self.ngram_range), n_features=self.n_features) for t in _as_texts(X)]
+        if self.analyzer == "word":
+            return [features.word_ids(features.word_tokens(t, engine=self.engine, framework=self.framework), n_features=self.n_features)
+                    for t in _as_texts(X)]
+        raise ValueError(f"analyzer must be 'char' or 'word', got {self.analyzer!r}")
+
+    def fit(self, X, y=None):
+        self.idf_ = features.smooth_idf(self._ids(X), self.n_features)
+        return self
+
+    def transform(self, X):
+        from scipy.sparse import csr_matrix
+
+        check_is_fitted(self, "idf_")
+        rows = features.tfidf_vectors(self._ids(X), self.idf_)
+        indptr = np.cumsum([0] + [len(i) for i, _ in rows])
+        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
+        return csr_matrix((data, indices, indptr), shape=(len(rows), self.n_features))
+
+
+def _check_y(y, classes) -> np.ndarray:
+    Y = np.asarray(y, dtype=int)
+    if Y.ndim != 2 or Y.shape[1] != len(classes):
+        raise ValueError(f"y must be an (n_samples, {len(classes)}) 0/1 matrix, one column per dimension {list(classes)}")
+    return Y
+
+
+class LexiconScorer(ClassifierMixin, BaseEstimator):
+    """Transparent scorer: score = 1 − exp(−Σ weights / scale) per dimension.
+
+    Args:
+        framework: framework file or bundled name.
+        scale: weight sum that gives a score of 0.63.
+        threshold: label when score ≥ threshold (one value for every dimension).
+
+    Attributes:
+        classes_: dimension ids.
+    """
+
+    def __init__(self, framework: str | None = None, scale: float = 1.0, threshold: float = 0.5):
+        self.framework = framework
+        self.scale = scale
+        self.threshold = threshold
+
+    def fit(self, X=None, y=None):
+        self.classes_ = np.array(load_framework(self.framework).dimension_ids, dtype=object)
+        if y is not None:
+            _check_y(y, self.classes_)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "classes_")
+        return features.lexicon_scores(_as_texts(X), framework=self.framework, scale=self.scale)
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.threshold).astype(int)
+
+
+def build_classifier(framework: str | None = None, *, engine: str = "rjieba", C: float = 16.0, random_state: int | None = 0,
+                     n_features: int = 2**15) -> Pipeline:
+    """The supervised multi-label model (a scikit-learn ``Pipeline``).
+
+    Features: lexicon counts, actor-mention counts, and hashed TF-IDF of word unigrams and of
+    character 2–4-grams; classifier: one-vs-rest logistic regression with balanced class
+    weights. Hashing (no vocabulary) keeps the saved model small and fast to load, at no
+    measurable cost in cross-validated F1 on our labels.
+    """
+    union = FeatureUnion([
+        ("lexicon", LexiconFeaturizer(framework)),
+        ("actors", ActorFeaturizer(framework, engine)),
+        ("words", HashedTfidf("word", (1, 1), n_features, engine, framework)),
+        ("chars", HashedTfidf("char", (2, 4), n_features, engine, framework)),
+    ])
+    clf = OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=random_state))
+    return Pipeline([("features", union), ("clf", clf)])
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for t in np.arange(0.15, 0.86, 0.025):
+        pred = p >= t
+        tp = int((pred & (y == 1)).sum())
+        fp = int((pred & (y == 0)).sum())
+        fn = int((~pred & (y == 1)).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1] + 1e-9:
+            best = (float(round(t, 3)), f1)
+    return best
+
+
+class FrameworkClassifier(ClassifierMixin, BaseEstimator):
+    """Default model: blend of the supervised model and the lexicon scorer.
+
+    ``proba = weight · supervised + (1 − weight) · lexicon``; the weight (from ``weights``) and
+    a threshold per dimension are chosen on out-of-fold predictions of the training data, so
+    the held-out split is never used for tuning.
+
+    Args:
+        framework: framework file or bundled name.
+        engine: segmenter engine for the word features.
+        C: inverse regularisation of the logistic regressions.
+        weights: candidate blend weights.
+        cv: folds for the out-of-fold predictions.
+        random_state: seed of the folds and the solver.
+
+    Attributes:
+        classes_: dimension ids.
+        model_: the fitted supervised pipeline.
+        lexicon_: the fitted :class:`LexiconScorer`.
+        weight_: chosen blend weight.
+        thresholds_: per-dimension thresholds (array aligned with ``classes_``).
+        oof_f1_: out-of-fold F1 per dimension at the chosen weight and thresholds.
+    """
+
+    def __init__(self, framework: str | None = None, engine: str = "rjieba", C: float = 16.0,
+                 weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0), cv: int = 5, random_state: int | None = 0):
+        self.framework = framework
+        self.engine = engine
+        self.C = C
+        self.weights = weights
+        self.cv = cv
+        self.random_state = random_state
+
+    def _new_model(self) -> Pipeline:
+        return build_classifier(self.framework, engine=self.engine, C=self.C, random_state=self.random_state)
+
+    def fit(self, X, y):
+        texts = _as_texts(X)
+        self.lexicon_ = LexiconScorer(self.framework).fit(texts)
+        self.classes_ = self.lexicon_.classes_
+        Y = _check_y(y, self.classes_)
+        lex = self.lexicon_.predict_proba(texts)
+        oof = np.zeros(Y.shape, dtype=float)
+        folds = KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state) if self.cv and self.cv > 1 else None
+        if folds is not None:
+            for tr, te in folds.split(texts):
+                m = clone(self._new_model()).fit([texts[i] for i in tr], Y[tr])
+                oof[te] = m.predict_proba([texts[i] for i in te])
+        best = (-1.0, 1.0, None, None)
+        for w in self.weights if folds is not None else (1.0,):
+            blend = w * oof + (1 - w) * lex
+            picks = [_best_threshold(Y[:, j], blend[:, j]) for j in range(Y.shape[1])]
+            macro = float(np.mean([f for _, f in picks]))
+            if macro > best[0] + 1e-9:
+                best = (macro, w, np.array([t for t, _ in picks]), np.array([f for _, f in picks]))
+        _, self.weight_, self.thresholds_, self.oof_f1_ = best
+        if self.thresholds_ is None:
+            self.thresholds_ = np.full(Y.shape[1], 0.5)
+            self.oof_f1_ = np.full(Y.shape[1], np.nan)
+        self.model_ = self._new_model().fit(texts, Y)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        texts = _as_texts(X)
+        out = np.zeros((len(texts), len(self.classes_)))
+        nonempty = [i for i, t in enumerate(texts) if t.strip()]
+        if nonempty:
+            sub = [texts[i] for i in nonempty]
+            out[nonempty] = self.weight_ * self.model_.predict_proba(sub) + (1 - self.weight_) * self.lexicon_.predict_proba(sub)
+        return out
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def supervised_proba(self, X) -> np.ndarray:
+        """Probabilities of the supervised part alone (for comparisons)."""
+        check_is_fitted(self, "model_")
+        return self.model_.predict_proba(_as_texts(X))
+
+
+def squash(value: float, scale: float = 1.0) -> float:
+    """1 − exp(−value/scale): the lexicon scorer's map from weight sums to [0, 1]."""
+    return 1.0 - math.exp(-value / scale)

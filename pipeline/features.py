@@ -1,0 +1,152 @@
+"""Numeric features of texts, in plain numpy (no scikit-learn), shared by training and prediction.
+
+- :func:`lexicon_features`: weighted framework-term counts per dimension and per category;
+- :func:`actor_features`: actor-mention counts per type, distinct types, mentions with a role;
+- :func:`char_ngram_ids` / :func:`word_ids`: hashed n-gram ids (no vocabulary to store);
+- :func:`tfidf_vectors`: sublinear TF × IDF, L2-normalised, as (ids, values) per text.
+
+The scikit-learn estimators in :mod:`pipeline.classify` wrap these functions, and
+:class:`pipeline.predict.PortableModel` calls them directly, so both compute the same numbers.
+
+Example:
+    >>> ids = char_ngram_ids("产教融合", ngram_range=(2, 3), n_features=2**15)
+    >>> len(ids)       # 3 bigrams + 2 trigrams
+    5
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from .codebook import load_framework
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of h·φ are well mixed
+_P = np.uint64(0x100000001B3)
+
+
+def _top_bits(h: np.ndarray, n_features: int) -> np.ndarray:
+    bits = int(n_features).bit_length() - 1
+    if 1 << bits != n_features:
+        raise ValueError("n_features must be a power of two")
+    return ((h * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def char_ngram_ids(text: str, *, ngram_range: tuple[int, int] = (2, 4), n_features: int = 2**15) -> np.ndarray:
+    """Hashed ids of every character n-gram of ``text`` (vectorised: no Python loop per n-gram)."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lo, hi = ngram_range
+    out = []
+    h = codes.copy()
+    with np.errstate(over="ignore"):
+        for n in range(1, hi + 1):
+            if n > 1:
+                if len(h) <= 1:
+                    break
+                h = h[:-1] * _P + codes[n - 1:]
+            if n >= lo:
+                out.append(_top_bits(h + np.uint64(n) * _MIX, n_features))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def word_ids(tokens: list[str], *, n_features: int = 2**15) -> np.ndarray:
+    """Hashed ids of word tokens (CRC-32 of the UTF-8 bytes, then mixed)."""
+    if not tokens:
+        return np.zeros(0, dtype=np.int64)
+    h = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    with np.errstate(over="ignore"):
+        return _top_bits(h + _MIX, n_features)
+
+
+def term_frequencies(ids: np.ndarray, *, sublinear: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct ids, term frequency) of one text; sublinear: 1 + log(tf)."""
+    uniq, counts = np.unique(ids, return_counts=True)
+    tf = counts.astype(float)
+    if sublinear:
+        tf = 1.0 + np.log(tf)
+    return uniq, tf
+
+
+def smooth_idf(doc_ids: list[np.ndarray], n_features: int) -> np.ndarray:
+    """IDF as scikit-learn's smooth_idf: log((1 + n) / (1 + df)) + 1."""
+    df = np.zeros(n_features)
+    for ids in doc_ids:
+        df[np.unique(ids)] += 1
+    return np.log((1 + len(doc_ids)) / (1 + df)) + 1.0
+
+
+def tfidf_vectors(doc_ids: list[np.ndarray], idf: np.ndarray, *, sublinear: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(ids, L2-normalised tf·idf values) per text."""
+    out = []
+    for ids in doc_ids:
+        uniq, tf = term_frequencies(ids, sublinear=sublinear)
+        vals = tf * idf[uniq]
+        norm = np.sqrt(np.dot(vals, vals))
+        out.append((uniq, vals / norm if norm else vals))
+    return out
+
+
+def lexicon_feature_names(framework: str | None = None) -> list[str]:
+    fw = load_framework(framework)
+    names = list(fw.dimension_ids)
+    for d in fw.dimensions:
+        names += [f"{d.id}:{c}" for c, _ in d.categories]
+    return names
+
+
+def lexicon_features(texts: list[str], *, framework: str | None = None, log: bool = True) -> np.ndarray:
+    """Weighted term counts, one column per dimension and per ``dimension:category``."""
+    from .extract import load_term_matcher
+
+    matcher = load_term_matcher(framework)
+    index = {n: i for i, n in enumerate(lexicon_feature_names(framework))}
+    out = np.zeros((len(texts), len(index)))
+    for row, text in enumerate(texts):
+        for h in matcher.find(text):
+            out[row, index[h.dimension]] += h.weight
+            j = index.get(f"{h.dimension}:{h.category}")
+            if j is not None:
+                out[row, j] += h.weight
+    return np.log1p(out) if log else out
+
+
+def lexicon_scores(texts: list[str], *, framework: str | None = None, scale: float = 1.0) -> np.ndarray:
+    """The lexicon scorer: 1 − exp(−Σ weights / scale) per dimension."""
+    k = len(load_framework(framework).dimension_ids)
+    raw = lexicon_features(texts, framework=framework, log=False)[:, :k]
+    return 1.0 - np.exp(-raw / scale)
+
+
+def actor_feature_names(framework: str | None = None) -> list[str]:
+    types = load_framework(framework).actor_type_ids
+    return [f"actor:{t}" for t in types] + ["actor:distinct", "actor:roles"]
+
+
+def actor_features(texts: list[str], *, framework: str | None = None, engine: str = "rjieba") -> np.ndarray:
+    """log1p of actor-mention counts per type, of distinct types and of mentions with a role."""
+    from .extract import load_actor_matcher
+
+    matcher = load_actor_matcher(framework, engine)
+    types = list(load_framework(framework).actor_type_ids)
+    col = {t: i for i, t in enumerate(types)}
+    out = np.zeros((len(texts), len(types) + 2))
+    for row, text in enumerate(texts):
+        found = matcher.find(text)
+        for m in found:
+            out[row, col[m.type]] += 1
+        out[row, len(types)] = len({m.type for m in found})
+        out[row, len(types) + 1] = sum(1 for m in found if m.role)
+    return np.log1p(out)
+
+
+def word_tokens(text: str, *, engine: str = "rjieba", framework: str | None = None) -> list[str]:
+    """Segmenter tokens without punctuation, spaces and numbers (the word features' input)."""
+    from .segment import load_segmenter
+
+    return [t for t in load_segmenter(engine, framework).cut(text) if not _is_punct(t)]
+
+
+def _is_punct(token: str) -> bool:
+    return not any(c.isalpha() for c in token)
