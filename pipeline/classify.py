@@ -15,6 +15,7 @@ import numpy as np
 
 from .codebook import load_framework
 from .extract import load_term_matcher
+from .types import Sentence
 
 UNITS = ("sentence", "paragraph", "document")
 
@@ -79,6 +80,7 @@ def classify_documents(docs, *, unit: str = "paragraph", model: str | None = Non
     terms = load_term_matcher(framework)
     actors = load_actor_matcher(framework, engine)
     batch: list[tuple] = []
+    sentences_of: dict = {}  # paragraph units reuse the sentences ingest already found
 
     def flush():
         if not batch:
@@ -88,29 +90,34 @@ def classify_documents(docs, *, unit: str = "paragraph", model: str | None = Non
         if thresholds is None:
             thresholds = np.full(len(dims), getattr(est, "threshold", 0.5))
         for (doc, meta, text, start, end), p in zip(batch, probs):
-            yield _unit_row(doc, meta, text, start, end, p, thresholds, dims, terms, actors)
+            yield _unit_row(doc, meta, text, start, end, p, thresholds, dims, terms, actors, sentences_of.get((meta["para_idx"], meta["sent_idx"])))
         batch.clear()
+        sentences_of.clear()
 
     for doc in docs:
         is_record = doc.format in ("jsonl", "csv") and records_as_units
         if unit == "document" or (is_record and unit == "paragraph"):
             spans = [(-1, -1, doc.text, 0, len(doc.text), ())]
         else:
+            paras = {p.para_idx: p for p in doc.paragraphs}
             sections = {p.para_idx: p.section for p in doc.paragraphs}
             spans = [(pi, si, t, s, e, sections.get(pi, ())) for pi, si, t, s, e in iter_units(doc.paragraphs, unit=unit, include_headings=include_headings)]
         for pi, si, text, s, e, section in spans:
             uid = doc.doc_id if (unit == "document" or is_record and unit == "paragraph") else (f"{doc.doc_id}:{pi}" if si < 0 else f"{doc.doc_id}:{pi}:{si}")
             batch.append((doc, {"id": uid, "para_idx": pi, "sent_idx": si, "section": list(section), "unit": unit}, text, s, e))
+            if unit == "paragraph" and pi >= 0:
+                sentences_of[(pi, -1)] = [Sentence(doc.doc_id, pi, x.sent_idx, x.text, x.start - s, x.end - s) for x in paras[pi].sentences]
             if len(batch) >= 256:
                 yield from flush()
     yield from flush()
 
 
-def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actors) -> dict:
+def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actors, sentences=None) -> dict:
     from .split import split_sentences
 
     hits = terms.find(text) if text.strip() else []
-    sentences = split_sentences(text) if text.strip() else []
+    if sentences is None:
+        sentences = split_sentences(text) if text.strip() else []
     labels = [d for d, p, t in zip(dims, probs, thresholds) if text.strip() and p >= t]
     evidence = {}
     for d in dims:

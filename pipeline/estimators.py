@@ -134,8 +134,7 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         if self.analyzer == "char":
             return [features.char_ngram_ids(t, ngram_range=tuple(self.ngram_range), n_features=self.n_features) for t in _as_texts(X)]
         if self.analyzer == "word":
-            return [features.word_ids(features.word_tokens(t, engine=self.engine, framework=self.framework), n_features=self.n_features)
-                    for t in _as_texts(X)]
+            return [features.text_word_ids(t, n_features=self.n_features, engine=self.engine, framework=self.framework) for t in _as_texts(X)]
         raise ValueError(f"analyzer must be 'char' or 'word', got {self.analyzer!r}")
 
     def fit(self, X, y=None):
@@ -146,11 +145,9 @@ class HashedTfidf(TransformerMixin, BaseEstimator):
         from scipy.sparse import csr_matrix
 
         check_is_fitted(self, "idf_")
-        rows = features.tfidf_vectors(self._ids(X), self.idf_)
-        indptr = np.cumsum([0] + [len(i) for i, _ in rows])
-        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
-        data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
-        return csr_matrix((data, indices, indptr), shape=(len(rows), self.n_features))
+        ids = self._ids(X)
+        rows, cols, vals = features.tfidf_coo(ids, self.idf_, n_features=self.n_features)
+        return csr_matrix((vals, (rows, cols)), shape=(len(ids), self.n_features))
 
 
 def _check_y(y, classes) -> np.ndarray:

@@ -278,15 +278,23 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
 _LEVEL_CHARS = frozenset("省市县区州盟旗乡镇村")
 
 
-@lru_cache(maxsize=8)
 def load_term_matcher(framework: str | None = None) -> TermMatcher:
     """Cached :class:`TermMatcher` for a framework file (None: the default framework)."""
+    return _load_term_matcher(None if framework is None else str(framework))
+
+
+@lru_cache(maxsize=8)
+def _load_term_matcher(framework: str | None) -> TermMatcher:
     return TermMatcher(load_framework(framework))
 
 
-@lru_cache(maxsize=8)
 def load_actor_matcher(framework: str | None = None, engine: str = "rjieba", userdict: str | None = None) -> ActorMatcher:
     """Cached :class:`ActorMatcher` for a framework file."""
+    return _load_actor_matcher(None if framework is None else str(framework), engine, None if userdict is None else str(userdict))
+
+
+@lru_cache(maxsize=8)
+def _load_actor_matcher(framework: str | None, engine: str, userdict: str | None) -> ActorMatcher:
     return ActorMatcher(load_framework(framework), engine=engine, userdict=userdict, framework_path=framework)
 
 

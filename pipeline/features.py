@@ -88,6 +88,25 @@ def tfidf_vectors(doc_ids: list[np.ndarray], idf: np.ndarray, *, sublinear: bool
     return out
 
 
+def tfidf_coo(doc_ids: list[np.ndarray], idf: np.ndarray, *, n_features: int, sublinear: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same numbers as :func:`tfidf_vectors` for a whole batch at once (rows, ids, values),
+    sorted by row then id: one sort instead of one per text."""
+    lengths = np.fromiter((len(x) for x in doc_ids), dtype=np.int64, count=len(doc_ids))
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    rows = np.repeat(np.arange(len(doc_ids), dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * n_features + np.concatenate(doc_ids), return_counts=True)
+    rows, ids = np.divmod(keys, n_features)
+    tf = counts.astype(float)
+    if sublinear:
+        tf = 1.0 + np.log(tf)
+    vals = tf * idf[ids]
+    norms = np.zeros(len(doc_ids))
+    np.add.at(norms, rows, vals * vals)
+    norms = np.sqrt(norms)
+    return rows, ids, vals / np.where(norms[rows] > 0, norms[rows], 1.0)
+
+
 def lexicon_feature_names(framework: str | None = None) -> list[str]:
     fw = load_framework(framework)
     names = list(fw.dimension_ids)
@@ -150,3 +169,30 @@ def word_tokens(text: str, *, engine: str = "rjieba", framework: str | None = No
 
 def _is_punct(token: str) -> bool:
     return not any(c.isalpha() for c in token)
+
+
+_WORD_ID_MEMO: dict[int, dict[str, int]] = {}
+
+
+def text_word_ids(text: str, *, n_features: int = 2**15, engine: str = "rjieba", framework: str | None = None) -> np.ndarray:
+    """``word_ids(word_tokens(text))`` with a per-process memo of token → id (−1: not a word).
+
+    Policy text reuses a small vocabulary, so after a few documents almost every token is one
+    dictionary look-up (done with ``map``, at C speed) instead of a filter and a hash.
+    """
+    from .segment import load_segmenter
+
+    memo = _WORD_ID_MEMO.setdefault(n_features, {})
+    # the tagger's tokens are the cutter's tokens; its result is shared with actors and keywords
+    tokens = [w for w, _ in load_segmenter(engine, framework).tag(text)]
+    ids = list(map(memo.get, tokens))
+    if None in ids:
+        missing = list(dict.fromkeys(t for t, i in zip(tokens, ids) if i is None))
+        words = [t for t in missing if not _is_punct(t)]
+        hashed = dict(zip(words, word_ids(words, n_features=n_features).tolist()))
+        if len(memo) < 2_000_000:
+            for t in missing:
+                memo[t] = hashed.get(t, -1)
+        ids = [hashed.get(t, -1) if i is None else i for t, i in zip(tokens, ids)]
+    arr = np.array(ids, dtype=np.int64)
+    return arr[arr >= 0]

@@ -202,6 +202,7 @@ def read_file(
     *,
     text_field: str | None = None,
     id_field: str | None = None,
+    records: slice | None = None,
 ) -> list[Document]:
     """Read one file into documents (one, or one per record for .jsonl/.csv).
 
@@ -209,6 +210,7 @@ def read_file(
         path: the file.
         text_field: record field holding the text (default ``text``, else ``content``).
         id_field: record field holding the id (default ``id``; else a hash of the text).
+        records: only these records of a record file (the others are parsed, not built).
 
     Raises:
         IngestError: missing, empty, unsupported, binary, corrupt or refused file; the message
@@ -225,7 +227,7 @@ def read_file(
         if size == 0:
             raise IngestError(p, "empty file (0 bytes)")
         if fmt in RECORD_FORMATS.values():
-            return list(_read_records(p, fmt, text_field=text_field, id_field=id_field))
+            return list(_read_records(p, fmt, text_field=text_field, id_field=id_field, records=records))
         if fmt == "docx":
             lines, meta, enc, warns = _docx_lines(p), {}, "", []
             meta.update(_docx_properties(p))
@@ -562,7 +564,7 @@ def _unwrap_pdf_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | None) -> Iterator[Document]:
+def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | None, records: slice | None = None) -> Iterator[Document]:
     data = p.read_bytes()
     text, enc, warns = decode_bytes(data)
     if fmt == "jsonl":
@@ -588,7 +590,7 @@ def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | 
     idf = id_field or ("id" if "id" in first else None)
     if id_field and id_field not in first:
         raise IngestError(p, f"no id field {id_field!r} in records (fields: {', '.join(first)})")
-    for n, rec in rows:
+    for n, rec in rows if records is None else rows[records]:
         body = rec.get(tf)
         body = "" if body is None else str(body)
         meta = {k: v for k, v in rec.items() if k not in (tf, idf)}

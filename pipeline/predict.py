@@ -88,12 +88,13 @@ class PortableModel:
         z = dense @ self._coef[:, : n_lex + n_act].T + self._intercept
         w_words = self._coef[:, n_lex + n_act: n_lex + n_act + nw]
         w_chars = self._coef[:, n_lex + n_act + nw: n_lex + n_act + nw + nc]
-        word_ids = [features.word_ids(features.word_tokens(t, engine=self.engine, framework=self.framework), n_features=nw) for t in texts]
+        word_ids = [features.text_word_ids(t, n_features=nw, engine=self.engine, framework=self.framework) for t in texts]
         char_ids = [features.char_ngram_ids(t, ngram_range=tuple(cfg["chars"]["ngram_range"]), n_features=nc) for t in texts]
-        for row, (ids, vals) in enumerate(features.tfidf_vectors(word_ids, self._idf_words)):
-            z[row] += w_words[:, ids] @ vals
-        for row, (ids, vals) in enumerate(features.tfidf_vectors(char_ids, self._idf_chars)):
-            z[row] += w_chars[:, ids] @ vals
+        for weights, ids_list, idf, nf in ((w_words, word_ids, self._idf_words, nw), (w_chars, char_ids, self._idf_chars, nc)):
+            rows, ids, vals = features.tfidf_coo(ids_list, idf, n_features=nf)
+            contrib = weights[:, ids] * vals  # (classes × non-zeros), summed per row below
+            for k in range(z.shape[1]):
+                z[:, k] += np.bincount(rows, weights=contrib[k], minlength=len(texts))
         return 1.0 / (1.0 + np.exp(-z))
 
     def predict_proba(self, X) -> np.ndarray:

@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import ConfigError, IngestError
 
 TABLES = ("documents", "paragraphs", "actors", "keywords")
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 _STATE = "_state"
 _PARTS = "_parts"
 
@@ -43,6 +44,11 @@ class RunConfig:
     extra: dict = field(default_factory=dict)
 
 
+def _pre_row(path, status: str, reason: str) -> dict:
+    return {"path": str(path), "lo": None, "hi": None, "status": status, "reason": reason, "content_hash": "",
+            "documents": 0, "units": 0, "seconds": 0.0}
+
+
 def file_hash(path: str | os.PathLike) -> str:
     """SHA-256 of a file's bytes (first 16 hex digits), read in blocks."""
     h = hashlib.sha256()
@@ -52,45 +58,63 @@ def file_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()[:16]
 
 
-def process_files(paths: list[str], cfg: RunConfig) -> dict:
-    """Run every stage over some files; returns table rows and one manifest row per file.
+def _doc_row(doc, digest: str, prof: dict, dims) -> dict:
+    row = {"doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "date": doc.date, "source": doc.source,
+           "original_source": doc.original_source, "issuer": doc.issuer, "doc_number": doc.doc_number,
+           "format": doc.format, "encoding": doc.encoding, "script": doc.script, "chars": len(doc.text),
+           "paragraphs": len(doc.paragraphs), "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
+           "meta": json.dumps(doc.meta, ensure_ascii=False, default=str), "content_hash": digest,
+           "units": prof["units"], "dominant": prof["dominant"], "covered": prof["covered"],
+           "actor_counts": json.dumps(prof["actor_counts"], ensure_ascii=False),
+           "dimension_actor": json.dumps(prof["dimension_actor"], ensure_ascii=False)}
+    for d in dims:
+        row[f"share_{d}"] = prof["share"][d]
+        row[f"intensity_{d}"] = prof["intensity"][d]
+    return row
 
-    Never raises for a bad file: its manifest row says ``failed`` and why.
+
+def process_files(items: list, cfg: RunConfig) -> dict:
+    """Run every stage over some files; returns table rows and one manifest row per item.
+
+    Args:
+        items: file paths, or (path, first record, end record) for a slice of a record file.
+        cfg: the stage options.
+
+    Never raises for a bad file: its manifest row says ``failed`` and why. Each paragraph is
+    segmented and matched once: classification, actor mentions and keywords share the results
+    (the matchers and the segmenter memoise recent texts).
     """
+    import bisect
+
     from .classify import classify_documents, load_classifier, profile_document
     from .codebook import load_framework
-    from .extract import extract_mentions, load_term_matcher
+    from .extract import load_term_matcher
     from .ingest import read_file
     from .keywords import tfidf_keywords
+    from .segment import load_segmenter
 
     fw = load_framework(cfg.framework)
     dims = fw.dimension_ids
     est, _ = load_classifier(cfg.model, framework=cfg.framework)
     terms = load_term_matcher(cfg.framework)
+    seg = load_segmenter(cfg.segmenter, cfg.framework)
     out: dict[str, list] = {t: [] for t in TABLES}
     manifest = []
-    for path in paths:
+    for item in items:
+        path, lo, hi = (item, None, None) if isinstance(item, (str, os.PathLike)) else item
         t0 = time.perf_counter()
+        row = {"path": str(path), "lo": lo, "hi": hi}
         try:
             digest = file_hash(path)
-            docs = read_file(path, text_field=cfg.text_field, id_field=cfg.id_field)
+            docs = read_file(path, text_field=cfg.text_field, id_field=cfg.id_field, records=None if lo is None else slice(lo, hi))
             units = 0
             for doc in docs:
-                rows = list(classify_documents([doc], framework=cfg.framework, estimator=est, engine=cfg.segmenter))
+                # In a dataset every paragraph is a row, records included.
+                rows = list(classify_documents([doc], framework=cfg.framework, estimator=est, engine=cfg.segmenter,
+                                               records_as_units=False))
                 units += len(rows)
-                prof = profile_document(rows, dims)
-                drow = {"doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "date": doc.date, "source": doc.source,
-                        "original_source": doc.original_source, "issuer": doc.issuer, "doc_number": doc.doc_number,
-                        "format": doc.format, "encoding": doc.encoding, "script": doc.script, "chars": len(doc.text),
-                        "paragraphs": len(doc.paragraphs), "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
-                        "meta": json.dumps(doc.meta, ensure_ascii=False, default=str), "content_hash": digest,
-                        "units": prof["units"], "dominant": prof["dominant"], "covered": prof["covered"],
-                        "actor_counts": json.dumps(prof["actor_counts"], ensure_ascii=False),
-                        "dimension_actor": json.dumps(prof["dimension_actor"], ensure_ascii=False)}
-                for d in dims:
-                    drow[f"share_{d}"] = prof["share"][d]
-                    drow[f"intensity_{d}"] = prof["intensity"][d]
-                out["documents"].append(drow)
+                out["documents"].append(_doc_row(doc, digest, profile_document(rows, dims), dims))
+                sent_starts = [x.start for x in doc.sentences]
                 for r in rows:
                     prow = {"doc_id": doc.doc_id, "para_idx": r["para_idx"], "start": r["start"], "end": r["end"],
                             "section": " > ".join(r["section"]), "text": r["text"]}
@@ -99,31 +123,64 @@ def process_files(paths: list[str], cfg: RunConfig) -> dict:
                         prow[f"label_{d}"] = int(d in r["labels"])
                     prow["evidence"] = json.dumps(r["evidence"], ensure_ascii=False)
                     out["paragraphs"].append(prow)
-                for _, mentions in extract_mentions([doc], framework=cfg.framework, engine=cfg.segmenter):
-                    for m in mentions:
-                        out["actors"].append({"doc_id": doc.doc_id, **asdict(m)})
+                    for a in r["actors"]:
+                        start = r["start"] + a["start"]
+                        out["actors"].append({"doc_id": doc.doc_id, "text": a["text"], "type": a["type"], "start": start,
+                                              "end": r["start"] + a["end"], "name": a["name"], "role": a["role"],
+                                              "sent_idx": bisect.bisect_right(sent_starts, start) - 1, "para_idx": r["para_idx"]})
+                tagged = []
                 for p in doc.paragraphs:
                     for h in terms.find(p.text):
                         out["keywords"].append({"doc_id": doc.doc_id, "kind": "term", "dimension": h.dimension,
                                                 "category": h.category, "term": h.term, "weight": h.weight,
                                                 "para_idx": p.para_idx, "start": h.start + p.start, "end": h.end + p.start})
-                body = "\n".join(p.text for p in doc.paragraphs if not p.is_heading)
-                for rank, (w, s) in enumerate(tfidf_keywords(body, top=cfg.keywords_top, engine=cfg.segmenter, framework=cfg.framework), 1):
+                    if not p.is_heading:
+                        tagged += seg.tag(p.text)
+                for rank, (w, s) in enumerate(tfidf_keywords("", top=cfg.keywords_top, tagged=tagged), 1):
                     out["keywords"].append({"doc_id": doc.doc_id, "kind": "tfidf", "dimension": "", "category": "", "term": w,
                                             "weight": round(s, 6), "para_idx": rank, "start": -1, "end": -1})
-            manifest.append({"path": str(path), "status": "ok", "reason": "", "content_hash": digest, "documents": len(docs),
+            manifest.append({**row, "status": "ok", "reason": "", "content_hash": digest, "documents": len(docs),
                              "units": units, "seconds": round(time.perf_counter() - t0, 4)})
         except IngestError as exc:
-            manifest.append({"path": str(path), "status": "failed", "reason": exc.reason, "content_hash": "", "documents": 0,
+            manifest.append({**row, "status": "failed", "reason": exc.reason, "content_hash": "", "documents": 0,
                              "units": 0, "seconds": round(time.perf_counter() - t0, 4)})
         except Exception as exc:  # a bug or an unforeseen file must not cost the batch
-            manifest.append({"path": str(path), "status": "failed", "reason": f"{exc.__class__.__name__}: {exc}",
+            manifest.append({**row, "status": "failed", "reason": f"{exc.__class__.__name__}: {exc}",
                              "content_hash": "", "documents": 0, "units": 0, "seconds": round(time.perf_counter() - t0, 4)})
     return {"tables": out, "manifest": manifest}
 
 
+def _warm(cfg: RunConfig) -> None:
+    """Load every per-process resource of the stages (before forking workers)."""
+    from .classify import load_classifier
+    from .extract import load_actor_matcher, load_term_matcher
+    from .keywords import load_idf
+    from .segment import load_segmenter, load_stopwords
+
+    load_classifier(cfg.model, framework=cfg.framework)
+    load_segmenter(cfg.segmenter, cfg.framework).tag("预热")
+    load_term_matcher(cfg.framework)
+    load_actor_matcher(cfg.framework, cfg.segmenter)
+    load_idf()
+    load_stopwords()
+
+
+def _count_records(path: Path) -> int:
+    """Records in a .jsonl/.csv file, counted as :func:`pipeline.ingest.read_file` reads them."""
+    import csv
+
+    data = path.read_bytes()
+    if path.suffix.lower() == ".csv":
+        from .ingest import decode_bytes
+
+        text, _, _ = decode_bytes(data)
+        return max(0, sum(1 for _ in csv.reader(text.splitlines())) - 1)
+    return sum(1 for line in data.splitlines() if line.strip())
+
+
 def _write_part(outdir: Path, result: dict) -> dict:
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from .io import atomic_path
 
@@ -134,7 +191,7 @@ def _write_part(outdir: Path, result: dict) -> dict:
             continue
         path = outdir / _PARTS / table / f"part-{part_id}.parquet"
         with atomic_path(path) as tmp:
-            pd.DataFrame(rows).to_parquet(tmp, index=False)
+            pq.write_table(pa.Table.from_pylist(rows), tmp)
         written.append(table)
     record = {"part": part_id, "tables": written, "manifest": result["manifest"]}
     # The done line is appended only after every part file exists: the line is the commit.
@@ -234,28 +291,36 @@ def run_pipeline(
     _repair_done(outdir, done)
     _clean_orphans(outdir, done)
     parts_before = {d["part"] for d in done}
-    done_hashes = {m["content_hash"] for d in done for m in d["manifest"] if m["status"] == "ok"}
+    done_keys = {(m["content_hash"], m.get("lo"), m.get("hi")) for d in done for m in d["manifest"] if m["status"] == "ok"}
     todo, pre_manifest = [], []
     for p in iter_paths(inputs):
         if not p.exists() and not p.is_symlink():
-            pre_manifest.append({"path": str(p), "status": "failed", "reason": "no such file", "content_hash": "", "documents": 0, "units": 0, "seconds": 0.0})
+            pre_manifest.append(_pre_row(p, "failed", "no such file"))
             continue
         if p.suffix.lower() not in SUPPORTED:
-            pre_manifest.append({"path": str(p), "status": "skipped", "reason": f"unsupported format {p.suffix or '(none)'}", "content_hash": "", "documents": 0, "units": 0, "seconds": 0.0})
+            pre_manifest.append(_pre_row(p, "skipped", f"unsupported format {p.suffix or '(none)'}"))
             continue
         try:
             h = file_hash(p)
         except OSError as exc:
-            pre_manifest.append({"path": str(p), "status": "failed", "reason": f"cannot read: {exc.strerror or exc}", "content_hash": "", "documents": 0, "units": 0, "seconds": 0.0})
+            pre_manifest.append(_pre_row(p, "failed", f"cannot read: {exc.strerror or exc}"))
             continue
-        if h in done_hashes:
-            pre_manifest.append({"path": str(p), "status": "skipped", "reason": "already done (same content hash)", "content_hash": h, "documents": 0, "units": 0, "seconds": 0.0})
-            continue
-        todo.append(str(p))
+        items: list = [(str(p), None, None)]
+        if p.suffix.lower() in RECORD_SUFFIXES:
+            n = _count_records(p)
+            if n > chunk_size:
+                # Big record files are split into fixed slices of records, so workers share them
+                # and a rerun knows exactly which slices are done.
+                items = [(str(p), lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
+        left = [it for it in items if (h, it[1], it[2]) not in done_keys]
+        if not left:
+            pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})
+        todo += left
     workers = workers or os.cpu_count() or 1
-    # Enough chunks to keep every worker busy, none larger than chunk_size.
+    # Enough chunks to keep every worker busy (biggest files first), none larger than chunk_size.
+    todo.sort(key=lambda it: -(Path(it[0]).stat().st_size / ((it[2] - it[1]) if it[1] is not None else 1)))
     size = max(1, min(chunk_size, -(-len(todo) // (workers * 4)) if todo else 1))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    chunks = [todo[i::-(-len(todo) // size)] for i in range(-(-len(todo) // size))] if todo else []
     already = sum(1 for m in pre_manifest if m["reason"].startswith("already"))
     log(f"chanjiao run: {len(todo)} file(s) to process in {len(chunks)} chunk(s), {already} already done, "
         f"{len(pre_manifest) - already} skipped or failed up front; engine {engine}, {workers} worker(s)")
@@ -268,8 +333,13 @@ def run_pipeline(
     else:
         import multiprocessing as mp
 
-        # "spawn": workers must not inherit the parent's loaded segmenter or model state.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        # Where the OS can fork, workers start as copies of this process with the dictionary,
+        # matchers and model already loaded (no thread has been started yet); elsewhere each
+        # spawned worker builds its own through the same cached loaders.
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        if method == "fork":
+            _warm(cfg)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
             futures = [pool.submit(process_files, chunk, cfg) for chunk in chunks]
             for fut in as_completed(futures):
                 bar.update(_write_part(outdir, fut.result()))
@@ -376,7 +446,7 @@ def _finalize(outdir, done, pre_manifest, fw, card, cfg, formats, started, t0, i
     manifest = [m for d in done for m in d["manifest"]]
     seen = {m["path"] for m in manifest}
     manifest += [m for m in pre_manifest if not (m["status"] == "skipped" and m["reason"].startswith("already") and m["path"] in seen)]
-    mdf = pd.DataFrame(manifest, columns=["path", "status", "reason", "content_hash", "documents", "units", "seconds"])
+    mdf = _manifest_per_file(manifest)
     with atomic_path(outdir / "manifest.csv") as tmp:
         mdf.to_csv(tmp, index=False, encoding="utf-8")
     for fmt in formats:
@@ -420,30 +490,39 @@ def _finalize(outdir, done, pre_manifest, fw, card, cfg, formats, started, t0, i
             "seconds": run_info["seconds"], "table": table}
 
 
+def _manifest_per_file(manifest: list[dict]):
+    """One row per input file: slices of a record file are summed; any failed slice fails it."""
+    import pandas as pd
+
+    cols = ["path", "status", "reason", "content_hash", "documents", "units", "seconds"]
+    df = pd.DataFrame(manifest, columns=cols + ["lo", "hi"])
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for path, g in df.groupby("path", sort=False):
+        statuses = set(g.status)
+        status = "failed" if "failed" in statuses else "ok" if "ok" in statuses else "skipped"
+        reasons = "; ".join(dict.fromkeys(r for r in g.reason if r))
+        rows.append({"path": path, "status": status, "reason": reasons, "content_hash": next((h for h in g.content_hash if h), ""),
+                     "documents": int(g.documents.sum()), "units": int(g.units.sum()), "seconds": round(float(g.seconds.sum()), 4)})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _cooccurrence(outdir: Path, fw) -> None:
-    """actor_cooccurrence.parquet (type × type) and dimension_actor.parquet (dimension × type) at
-    paragraph level, from the written tables."""
+    """actor_cooccurrence.parquet (type × type) and dimension_actor.parquet (dimension × type),
+    counted over paragraphs, from the written tables."""
     import pandas as pd
 
     from .io import atomic_path
 
-    actors = pd.read_parquet(outdir / "actors.parquet", columns=["doc_id", "type", "start"])
-    paras = pd.read_parquet(outdir / "paragraphs.parquet", columns=["doc_id", "para_idx", "start", "end"] + [f"label_{d}" for d in fw.dimension_ids])
     types, dims = list(fw.actor_type_ids), list(fw.dimension_ids)
-    aa = pd.DataFrame(0, index=types, columns=types)
-    da = pd.DataFrame(0, index=dims, columns=types)
-    for doc_id, grp in actors.groupby("doc_id"):
-        pp = paras[paras.doc_id == doc_id]
-        for p in pp.itertuples():
-            present = sorted(set(grp.loc[(grp.start >= p.start) & (grp.start < p.end), "type"]))
-            for i, a in enumerate(present):
-                for b in present[i:]:
-                    aa.loc[a, b] += 1
-                    if a != b:
-                        aa.loc[b, a] += 1
-                for d in dims:
-                    if getattr(p, f"label_{d}"):
-                        da.loc[d, a] += 1
+    actors = pd.read_parquet(outdir / "actors.parquet", columns=["doc_id", "para_idx", "type"]).drop_duplicates()
+    paras = pd.read_parquet(outdir / "paragraphs.parquet", columns=["doc_id", "para_idx"] + [f"label_{d}" for d in dims])
+    present = pd.crosstab([actors.doc_id, actors.para_idx], actors.type).reindex(columns=types, fill_value=0).clip(upper=1)
+    aa = pd.DataFrame(present.T.values @ present.values, index=types, columns=types)
+    labels = paras.set_index(["doc_id", "para_idx"])[[f"label_{d}" for d in dims]]
+    joined = present.join(labels, how="inner")
+    da = pd.DataFrame(joined[[f"label_{d}" for d in dims]].T.values @ joined[types].values, index=dims, columns=types)
     for name, df in (("actor_cooccurrence", aa), ("dimension_actor", da)):
         with atomic_path(outdir / f"{name}.parquet") as tmp:
             df.rename_axis("row").reset_index().to_parquet(tmp, index=False)

@@ -140,16 +140,24 @@ class Segmenter:
         return list(self._tok.tokenize(text))
 
     def tag(self, text: str) -> list[tuple[str, str]]:
-        """(token, POS) pairs; user words get the POS their dictionary gives."""
+        """(token, POS) pairs; user words get the POS their dictionary gives.
+
+        Recent results are memoised (actor names and keywords tag the same paragraphs).
+        """
+        return list(self._tag_cached(text))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - segmenters are cached per process and live as long
+    def _tag_cached(self, text: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self._tag(text))
+
+    def _tag(self, text: str) -> list[tuple[str, str]]:
         if self.engine == "rjieba":
-            pairs = self._tok.tag(text)
-        else:
-            pairs = [(p.word, p.flag) for p in self._pos.lcut(text)]
+            return self._tok.tag(text)  # every user word was added with its tag
+        pairs = [(p.word, p.flag) for p in self._pos.lcut(text)]
         words = self.words
         return [(w, words.get(w, t) if not t or t == "x" and w in words else t) for w, t in pairs]
 
 
-@lru_cache(maxsize=8)
 def load_segmenter(engine: str = "rjieba", framework: str | None = None, userdict: str | None = None) -> Segmenter:
     """A segmenter with the domain dictionary and the framework's terms; cached per process.
 
@@ -158,6 +166,12 @@ def load_segmenter(engine: str = "rjieba", framework: str | None = None, userdic
         framework: framework file (or bundled name); None for the default framework.
         userdict: an extra jieba-format dictionary file of the user's.
     """
+    return _load_segmenter(engine, None if framework is None else str(framework), None if userdict is None else str(userdict))
+
+
+@lru_cache(maxsize=8)
+def _load_segmenter(engine: str, framework: str | None, userdict: str | None) -> Segmenter:
+    # One cache key per configuration, however the caller spelled its arguments.
     seg = Segmenter(engine)
     for word, freq, pos in read_userdict(resource_path("userdict.txt")):
         seg.add_word(word, max(freq or 0, TERM_FREQ // 4), pos)
