@@ -16,7 +16,7 @@ import re
 _WIDTH = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x200B: None, 0xFEFF: None, 0x2002: 0x20, 0x2003: 0x20})
 
-_BREADCRUMB = re.compile(r"(当前位置|您的位置|所在位置|现在位置)\s*[:：]|^\s*(首页|主页|网站首页)\s*[>›»/]|(\S+\s*[>›»]\s*){2,}")
+_BREADCRUMB = re.compile(r"(当前位置|您的位置|所在位置|现在位置)\s*[:：]|^\s*(首页|主页|网站首页)\s*[>›»/]")
 _COUNTER = re.compile(r"(点击|浏览|阅读|访问)(次数|量|数)?\s*[:：]\s*\d*\s*(次)?")
 _JUNK = re.compile(
     r"^(打印本页|关闭窗口|打印|关闭|收藏|分享到.*|【?字[体号]\s*[:：]?\s*[大中小\s]+】?|上一篇.*|下一篇.*|返回顶部|"
@@ -97,13 +97,19 @@ def _is_meta_line(line: str) -> bool:
     return not line.rstrip().endswith(("。", "；")) or line.lstrip("(（").startswith(("文章来源", "来源"))
 
 
+def _is_breadcrumb_trail(line: str) -> bool:
+    """新闻中心 > 产业规划 > 正文: three or more short parts joined by > and no sentence punctuation."""
+    parts = [p.strip() for p in re.split(r"[>›»]", line)]
+    return len(parts) >= 3 and all(len(p) <= 12 for p in parts) and not re.search(r"[。，；！？<]", line)
+
+
 def _is_boilerplate(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
     if _COMMENT.match(s) or _JUNK.match(s):
         return True
-    if len(s) <= 80 and _BREADCRUMB.search(s):
+    if len(s) <= 80 and (_BREADCRUMB.search(s) or _is_breadcrumb_trail(s)):
         return True
     if len(s) <= 30 and _COUNTER.fullmatch(s):
         return True

@@ -464,3 +464,103 @@ def run(inputs, outdir, workers, engine, scheduler, framework, model, text_field
     click.echo(summary["table"])
     if summary["ok"] == 0 or (strict and summary["failed"]):
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- research outputs
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@framework_option
+@click.option("--title", default=None, help="Report title.")
+@library_errors
+def report(source, output, framework, title):
+    """Self-contained HTML report: profiles, evidence highlighted by dimension, actors by type.
+
+    SOURCE is a `chanjiao run` folder, or files/folders (they are run first).
+
+    Example: chanjiao report out/sample -o report.html
+    """
+    from .report import write_report
+
+    path = write_report(source, output, framework=framework, title=title)
+    click.echo(f"report → {path}", err=True)
+
+
+@cli.command()
+@click.argument("groups", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--run", "run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Compare documents of this run folder split by --by instead of two folders.")
+@click.option("--by", default=None, help="Documents column that splits the run (issuer, source, year, …).")
+@click.option("--values", default=None, help="The two values of --by to compare, comma-separated.")
+@framework_option
+@click.option("--alpha", type=float, default=0.5, show_default=True, help="Weight α of group A in T = αU₁ + βU₂.")
+@click.option("--beta", type=float, default=0.5, show_default=True, help="Weight β of group B.")
+@click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False), help="Write all tables to this .xlsx or .json file.")
+@click.option("--plot", "plot", default=None, type=click.Path(dir_okay=False), help="Radar chart of the two profiles (.png/.svg; needs chanjiao[plots]).")
+@library_errors
+def compare(groups, run_dir, by, values, framework, alpha, beta, output, plot):
+    """Compare two groups of documents on the framework: profiles, coupling-coordination (C, T, D),
+    distinctive terms per dimension (G²), actor types and roles.
+
+    Example: chanjiao compare policies/cluster policies/consortium --plot radar.png
+    or: chanjiao compare --run out/sample --by source --values 江川市教育局,青禾县人民政府
+    """
+    from .analysis import Analysis, analyze, compare_analyses
+
+    if run_dir is not None:
+        if not by:
+            raise click.UsageError("--run needs --by COLUMN")
+        pair = tuple(values.split(",", 1)) if values else None
+        result = Analysis.load(run_dir, framework=framework).compare(by=by, groups=pair, alpha=alpha, beta=beta)
+        names = tuple(result["profiles"].columns)
+    else:
+        if len(groups) != 2:
+            raise click.UsageError("give two folders (GROUP_A GROUP_B), or --run DIR --by COLUMN")
+        a, b = (analyze([g], framework=framework) for g in groups)
+        names = (groups[0].name or "A", groups[1].name or "B")
+        result = compare_analyses(a, b, names=names, alpha=alpha, beta=beta)
+    click.echo("dimension profiles (share of paragraphs) and coupling-coordination:")
+    click.echo(result["profiles"].join(result["coupling"][["C", "T", "D"]]).round(3).to_string())
+    click.echo("\ndistinctive terms (G², positive: more in the first group):")
+    click.echo(result["keyness"].to_string(index=False) if len(result["keyness"]) else "(none)")
+    click.echo("\nactor mentions by type:")
+    click.echo(result["actors"].to_string())
+    if output:
+        _write_tables(result, output)
+        click.echo(f"tables → {output}", err=True)
+    if plot:
+        from .plots import plot_profile_radar, save_figure
+
+        fig = plot_profile_radar({n: result["profiles"][n].to_dict() for n in names}, framework=framework)
+        save_figure(fig, plot)
+        click.echo(f"radar → {plot}", err=True)
+
+
+def _write_tables(tables: dict, output: str) -> None:
+    import pandas as pd
+
+    if output.endswith(".json"):
+        Path(output).write_text(json.dumps({k: json.loads(v.to_json(orient="split", force_ascii=False)) for k, v in tables.items()},
+                                           ensure_ascii=False, indent=1), encoding="utf-8")
+        return
+    with pd.ExcelWriter(output) as writer:
+        for name, df in tables.items():
+            df.to_excel(writer, sheet_name=name[:31])
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--qdpx", "qdpx", required=True, type=click.Path(dir_okay=False), help="REFI-QDA project file to write.")
+@framework_option
+@library_errors
+def export(run_dir, qdpx, framework):
+    """Export documents and their machine coding as a REFI-QDA project (NVivo, MAXQDA, ATLAS.ti).
+
+    Example: chanjiao export out/sample --qdpx sample.qdpx
+    """
+    from .qda import export_qdpx
+
+    summary = export_qdpx(run_dir, qdpx, framework=framework)
+    click.echo(f"{summary} → {qdpx}", err=True)

@@ -63,7 +63,7 @@ def _doc_row(doc, digest: str, prof: dict, dims) -> dict:
            "original_source": doc.original_source, "issuer": doc.issuer, "doc_number": doc.doc_number,
            "format": doc.format, "encoding": doc.encoding, "script": doc.script, "chars": len(doc.text),
            "paragraphs": len(doc.paragraphs), "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
-           "meta": json.dumps(doc.meta, ensure_ascii=False, default=str), "content_hash": digest,
+           "meta": json.dumps(doc.meta, ensure_ascii=False, default=str), "content_hash": digest, "text": doc.text,
            "units": prof["units"], "dominant": prof["dominant"], "covered": prof["covered"],
            "actor_counts": json.dumps(prof["actor_counts"], ensure_ascii=False),
            "dimension_actor": json.dumps(prof["dimension_actor"], ensure_ascii=False)}

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 
-COMMANDS = ["ingest", "segment", "keywords", "actors", "expand", "idf", "framework", "classify", "train", "evaluate", "agreement", "run"]
+COMMANDS = ["ingest", "segment", "keywords", "actors", "expand", "idf", "framework", "classify", "train", "evaluate", "agreement", "run", "report", "compare", "export"]
 
 
 @pytest.fixture()
