@@ -3,7 +3,14 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline.analysis import Analysis, analyze, compare_analyses, coupling_coordination, highlight, log_likelihood
+from pipeline.analysis import (
+    Analysis,
+    analyze,
+    compare_analyses,
+    coupling_coordination,
+    highlight,
+    log_likelihood,
+)
 from pipeline.errors import ChanjiaoError
 
 
