@@ -22,6 +22,11 @@ import pandas as pd
 from .codebook import Framework, load_framework
 from .errors import ChanjiaoError
 
+_COLUMNS = {
+    "actors": ["doc_id", "text", "type", "start", "end", "name", "role", "sent_idx", "para_idx"],
+    "keywords": ["doc_id", "kind", "dimension", "category", "term", "weight", "para_idx", "start", "end"],
+}
+
 
 def coupling_coordination(u1: float, u2: float, *, alpha: float = 0.5, beta: float = 0.5) -> dict:
     """Coupling-coordination degree of two subsystems (common in Chinese policy research).
@@ -86,8 +91,9 @@ class Analysis:
         fw = load_framework(fw_path if fw_path and Path(fw_path).exists() else framework)
 
         def table(name: str) -> pd.DataFrame:
+            # A run with no actor mention (or no term) writes no such table: give it its columns.
             p = run_dir / f"{name}.parquet"
-            return pd.read_parquet(p) if p.exists() else pd.DataFrame()
+            return pd.read_parquet(p) if p.exists() else pd.DataFrame(columns=_COLUMNS.get(name, []))
 
         return cls(table("documents"), table("paragraphs"), table("actors"), table("keywords"), fw, run_dir, info)
 

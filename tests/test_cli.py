@@ -183,3 +183,43 @@ def test_cli_second_framework_other_commands(runner, data_dir, tmp_path):
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", POLICY, "--model", "models/default"])
     assert r.exit_code == 1 and "trained for framework" in r.output
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    from pathlib import Path
+
+    from pipeline.run import run_pipeline
+
+    out = tmp_path_factory.mktemp("cli_run") / "sample"
+    run_pipeline([Path(__file__).resolve().parents[1] / "corpus" / "sample"], out, workers=1)
+    return out
+
+
+def test_cli_report_export_compare(runner, sample_run, tmp_path):
+    r = runner.invoke(cli, ["report", str(sample_run), "-o", str(tmp_path / "r.html")])
+    assert r.exit_code == 0, r.output
+    assert "<svg" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    r = runner.invoke(cli, ["export", str(sample_run), "--qdpx", str(tmp_path / "p.qdpx")])
+    assert r.exit_code == 0, r.output
+    from pipeline.qda import read_qdpx
+
+    assert len(read_qdpx(tmp_path / "p.qdpx")["sources"]) == 16
+    r = runner.invoke(cli, ["compare", "--run", str(sample_run), "--by", "source", "--values", "江川市教育局,青禾县人民政府",
+                            "-o", str(tmp_path / "c.json")])
+    assert r.exit_code == 0, r.output
+    assert "coupling" in r.output or " D" in r.output
+    out = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert set(out) == {"profiles", "coupling", "keyness", "actors", "roles"}
+
+
+def test_cli_compare_two_folders(runner, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "1.txt").write_text("产业集群在市域内集聚，企业与学校共建实训基地。", encoding="utf-8")
+    (b / "2.txt").write_text("市域产教联合体坚持共建共享、互利共赢。", encoding="utf-8")
+    r = runner.invoke(cli, ["compare", str(a), str(b)])
+    assert r.exit_code == 0, r.output
+    assert "field" in r.output and "value" in r.output
+    assert runner.invoke(cli, ["compare", str(a)]).exit_code == 2
