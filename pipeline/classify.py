@@ -171,7 +171,7 @@ def profile_document(rows: list[dict], dimensions) -> dict:
     actor_counts: dict[str, int] = {}
     matrix: dict[str, dict[str, int]] = {d: {} for d in dimensions}
     for r in rows:
-        types = {a["type"] for a in r["actors"]}
+        types = sorted({a["type"] for a in r["actors"]})  # sorted: identical output in every process
         for a in r["actors"]:
             actor_counts[a["type"]] = actor_counts.get(a["type"], 0) + 1
         for d in r["labels"]:

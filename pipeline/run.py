@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError, IngestError
@@ -165,6 +166,42 @@ def _warm(cfg: RunConfig) -> None:
     load_stopwords()
 
 
+CHUNK_BYTES = 4 * 1024 * 1024
+
+
+def _item_bytes(item) -> float:
+    path, lo, hi = item
+    size = Path(path).stat().st_size
+    if lo is None:
+        return size
+    return size * (hi - lo) / max(_count_records_cached(path), 1)
+
+
+def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
+    """Work items grouped into chunks: about 4 per worker so all stay busy, and none holding more
+    than CHUNK_BYTES of input or max_items items, so memory does not grow with the corpus."""
+    if not todo:
+        return []
+    sized = sorted(((_item_bytes(it), it) for it in todo), key=lambda x: -x[0])
+    total = sum(b for b, _ in sized)
+    budget = min(CHUNK_BYTES, max(total / (workers * 4), 1))
+    chunks, current, used = [], [], 0.0
+    for b, it in sized:
+        if current and (used + b > budget or len(current) >= max_items):
+            chunks.append(current)
+            current, used = [], 0.0
+        current.append(it)
+        used += b
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@lru_cache(maxsize=256)
+def _count_records_cached(path: str) -> int:
+    return _count_records(Path(path))
+
+
 def _count_records(path: Path) -> int:
     """Records in a .jsonl/.csv file, counted as :func:`pipeline.ingest.read_file` reads them."""
     import csv
@@ -307,7 +344,7 @@ def run_pipeline(
             continue
         items: list = [(str(p), None, None)]
         if p.suffix.lower() in RECORD_SUFFIXES:
-            n = _count_records(p)
+            n = _count_records_cached(str(p))
             if n > chunk_size:
                 # Big record files are split into fixed slices of records, so workers share them
                 # and a rerun knows exactly which slices are done.
@@ -317,10 +354,7 @@ def run_pipeline(
             pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})
         todo += left
     workers = workers or os.cpu_count() or 1
-    # Enough chunks to keep every worker busy (biggest files first), none larger than chunk_size.
-    todo.sort(key=lambda it: -(Path(it[0]).stat().st_size / ((it[2] - it[1]) if it[1] is not None else 1)))
-    size = max(1, min(chunk_size, -(-len(todo) // (workers * 4)) if todo else 1))
-    chunks = [todo[i::-(-len(todo) // size)] for i in range(-(-len(todo) // size))] if todo else []
+    chunks = _chunks(todo, workers=workers, max_items=chunk_size)
     already = sum(1 for m in pre_manifest if m["reason"].startswith("already"))
     log(f"chanjiao run: {len(todo)} file(s) to process in {len(chunks)} chunk(s), {already} already done, "
         f"{len(pre_manifest) - already} skipped or failed up front; engine {engine}, {workers} worker(s)")

@@ -106,3 +106,15 @@ def test_run_with_another_framework(tmp_path, data_dir):
     assert s["ok"] == 1
     cols = pd.read_parquet(tmp_path / "o" / "paragraphs.parquet").columns
     assert "score_supply" in cols and "score_field" not in cols
+
+
+@pytest.mark.slow
+def test_run_dask_engine_gives_the_local_results(tmp_path, data_dir):
+    pytest.importorskip("distributed")
+    local = run_pipeline([data_dir], tmp_path / "local", workers=1)
+    dask = run_pipeline([data_dir], tmp_path / "dask", workers=2, engine="dask")
+    assert local["ok"] == dask["ok"]
+    for table, key in (("paragraphs", ["doc_id", "para_idx"]), ("actors", ["doc_id", "start", "type"]), ("documents", ["doc_id"])):
+        a = pd.read_parquet(tmp_path / "local" / f"{table}.parquet").sort_values(key).reset_index(drop=True)
+        b = pd.read_parquet(tmp_path / "dask" / f"{table}.parquet").sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
