@@ -50,7 +50,7 @@ def _read_source(shared: Path, source: str, cache: dict) -> str:
 
 
 def load_labels(path: str | os.PathLike, *, dimensions: tuple[str, ...] | None = None, shared_dir: str | os.PathLike | None = None,
-                require_text: bool = True) -> list[dict]:
+                require_text: bool = True, resolve_text: bool = True) -> list[dict]:
     """Rows of a label file with their text resolved.
 
     Args:
@@ -58,6 +58,7 @@ def load_labels(path: str | os.PathLike, *, dimensions: tuple[str, ...] | None =
         dimensions: dimension ids to read (default: every column with only 0/1 values).
         shared_dir: where pointer rows are resolved (default: :func:`find_shared_dir`).
         require_text: raise when a pointer row cannot be resolved (else the row is skipped).
+        resolve_text: read pointer rows' text at all (agreement needs only the codes).
 
     Returns:
         dicts with ``unit_id``, ``text``, ``labels`` (dict dimension → 0/1) and the other columns.
@@ -82,7 +83,7 @@ def load_labels(path: str | os.PathLike, *, dimensions: tuple[str, ...] | None =
     for r in rows:
         uid = r.get("unit_id") or r.get("id")
         text = r.get("text") or ""
-        if not text and r.get("source"):
+        if not text and r.get("source") and resolve_text:
             if shared is None:
                 shared = find_shared_dir()
             if shared is None:
@@ -154,8 +155,8 @@ def agreement(path_a: str | os.PathLike, path_b: str | os.PathLike, *, dimension
     Returns:
         {"n": units compared, "per_dimension": {dim: {"kappa", "alpha", "percent", "n_a", "n_b"}}, "mean_kappa"}
     """
-    a = {r["unit_id"]: r for r in load_labels(path_a, dimensions=dimensions, require_text=False)}
-    b = {r["unit_id"]: r for r in load_labels(path_b, dimensions=dimensions, require_text=False)}
+    a = {r["unit_id"]: r for r in load_labels(path_a, dimensions=dimensions, resolve_text=False)}
+    b = {r["unit_id"]: r for r in load_labels(path_b, dimensions=dimensions, resolve_text=False)}
     common = [u for u in a if u in b]
     if not common:
         raise ChanjiaoError(f"{path_a} and {path_b} share no unit ids")

@@ -342,6 +342,11 @@ def build_document(
                 break
     title = title or meta.pop("title", "")
     meta.pop("title", None)
+    # A title known from metadata (docx properties, HTML <h1>) is not a body paragraph too.
+    for i, line in enumerate(out_lines[:3]):
+        if title and line.strip() == title.strip():
+            out_lines[i] = ""
+            break
     # Law headers: "2017年4月20日 上海市第十四届人民代表大会常务委员会第三十七次会议通过".
     law_dates = []
     for i, line in enumerate(out_lines[:12]):
