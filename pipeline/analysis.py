@@ -129,13 +129,9 @@ class Analysis:
 
     def cooccurrence(self) -> dict[str, pd.DataFrame]:
         """Actor type × actor type and dimension × actor type counts (paragraph window)."""
-        types, dims = list(self.framework.actor_type_ids), self.dimensions
-        present = pd.crosstab([self.actors.doc_id, self.actors.para_idx], self.actors.type).reindex(columns=types, fill_value=0).clip(upper=1)
-        aa = pd.DataFrame(present.T.values @ present.values, index=types, columns=types)
-        labels = self.paragraphs.set_index(["doc_id", "para_idx"])[[f"label_{d}" for d in dims]]
-        joined = present.join(labels, how="inner")
-        da = pd.DataFrame(joined[[f"label_{d}" for d in dims]].T.values @ joined[types].values, index=dims, columns=types)
-        return {"actor_actor": aa, "dimension_actor": da}
+        from .network import cooccurrence_tables
+
+        return cooccurrence_tables(self.actors, self.paragraphs, actor_types=self.framework.actor_type_ids, dimensions=self.dimensions)
 
     def segments(self, dimension: str | None = None, actor: str | None = None, document: str | None = None) -> pd.DataFrame:
         """The paragraphs behind a cell of the dimension × actor (or dimension × document) matrix,

@@ -52,6 +52,25 @@ def cooccurrence_matrices(docs: Iterable, *, framework: str | None = None, engin
     return {"actor_actor": total_aa, "actor_dimension": total_ad, "per_document": per_doc}
 
 
+def cooccurrence_tables(actors, paragraphs, *, actor_types, dimensions) -> dict:
+    """Actor type × actor type and dimension × actor type counts over paragraphs, from the
+    ``actors`` and ``paragraphs`` tables of a run (pandas DataFrames).
+
+    A paragraph counts once per pair of types it mentions, and once per (dimension it is coded
+    with, type it mentions).
+    """
+    import pandas as pd
+
+    types, dims = list(actor_types), list(dimensions)
+    present = (pd.crosstab([actors.doc_id, actors.para_idx], actors.type).reindex(columns=types, fill_value=0).clip(upper=1)
+               if len(actors) else pd.DataFrame(columns=types, dtype=int))
+    aa = pd.DataFrame(present.T.values @ present.values, index=types, columns=types)
+    labels = paragraphs.set_index(["doc_id", "para_idx"])[[f"label_{d}" for d in dims]]
+    joined = present.join(labels, how="inner") if len(present) else pd.DataFrame(columns=types + list(labels.columns), dtype=int)
+    da = pd.DataFrame(joined[[f"label_{d}" for d in dims]].T.values.astype(int) @ joined[types].values.astype(int), index=dims, columns=types)
+    return {"actor_actor": aa, "dimension_actor": da}
+
+
 def actor_network(doc_mentions: Iterable[tuple[str, list]], *, level: str = "type"):
     """A networkx graph of actors co-mentioned in a sentence.
 

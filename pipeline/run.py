@@ -548,15 +548,12 @@ def _cooccurrence(outdir: Path, fw) -> None:
     import pandas as pd
 
     from .io import atomic_path
+    from .network import cooccurrence_tables
 
-    types, dims = list(fw.actor_type_ids), list(fw.dimension_ids)
+    dims = list(fw.dimension_ids)
     actors = pd.read_parquet(outdir / "actors.parquet", columns=["doc_id", "para_idx", "type"]).drop_duplicates()
     paras = pd.read_parquet(outdir / "paragraphs.parquet", columns=["doc_id", "para_idx"] + [f"label_{d}" for d in dims])
-    present = pd.crosstab([actors.doc_id, actors.para_idx], actors.type).reindex(columns=types, fill_value=0).clip(upper=1)
-    aa = pd.DataFrame(present.T.values @ present.values, index=types, columns=types)
-    labels = paras.set_index(["doc_id", "para_idx"])[[f"label_{d}" for d in dims]]
-    joined = present.join(labels, how="inner")
-    da = pd.DataFrame(joined[[f"label_{d}" for d in dims]].T.values @ joined[types].values, index=dims, columns=types)
-    for name, df in (("actor_cooccurrence", aa), ("dimension_actor", da)):
+    tables = cooccurrence_tables(actors, paras, actor_types=fw.actor_type_ids, dimensions=dims)
+    for name, key in (("actor_cooccurrence", "actor_actor"), ("dimension_actor", "dimension_actor")):
         with atomic_path(outdir / f"{name}.parquet") as tmp:
-            df.rename_axis("row").reset_index().to_parquet(tmp, index=False)
+            tables[key].rename_axis("row").reset_index().to_parquet(tmp, index=False)
