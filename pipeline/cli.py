@@ -168,8 +168,9 @@ def segment(inputs, fmt, output, text_field, id_field, engine, pos, framework):
 @click.option("--top", type=int, default=20, show_default=True, help="Data-driven keywords per document (TF-IDF and TextRank).")
 @click.option("--idf", type=click.Path(exists=True, dir_okay=False), default=None, help="IDF table from `chanjiao idf` (default: bundled policy-domain IDF).")
 @click.option("--segmenter", "engine", type=click.Choice(["rjieba", "jieba"]), default="rjieba", show_default=True, help="Segmentation engine.")
+@click.option("--corpus/--no-corpus", "corpus", default=False, help="Also give corpus-level term counts and keywords (id 'corpus').")
 @library_errors
-def keywords(inputs, fmt, output, text_field, id_field, framework, kwic, top, idf, engine):
+def keywords(inputs, fmt, output, text_field, id_field, framework, kwic, top, idf, engine, corpus):
     """Dimension keyword hits (with context) and TF-IDF/TextRank keywords per document.
 
     Example: chanjiao keywords corpus/sample --format table --kwic 10
@@ -178,7 +179,7 @@ def keywords(inputs, fmt, output, text_field, id_field, framework, kwic, top, id
     from .records import keyword_rows
 
     docs, failures = _documents(inputs, text_field, id_field)
-    rows = keyword_rows(docs, framework=framework, kwic=kwic, top=top, idf=idf, engine=engine, flat=fmt != "jsonl")
+    rows = keyword_rows(docs, framework=framework, kwic=kwic, top=top, idf=idf, engine=engine, flat=fmt != "jsonl", corpus=corpus)
     n = write_rows(rows, output, fmt=fmt)
     _finish(n, failures, "rows" if fmt != "jsonl" else "documents", output)
 

@@ -42,13 +42,17 @@ def document_row(doc: Document, *, paragraphs: bool = True) -> dict:
 
 
 def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic: int = 15, top: int = 20,
-                 idf: str | None = None, engine: str = "rjieba", flat: bool = False) -> Iterator[dict]:
+                 idf: str | None = None, engine: str = "rjieba", flat: bool = False, corpus: bool = False) -> Iterator[dict]:
     """Per document: dimension term hits (term, count, positions, sentence, weight, context) and
-    TF-IDF / TextRank keywords. ``flat`` gives one row per hit/keyword instead of one per document."""
+    TF-IDF / TextRank keywords. ``flat`` gives one row per hit/keyword instead of one per document.
+    ``corpus`` adds a last entry (id ``corpus``) with the corpus-level term counts and keywords."""
     from .extract import extract_terms
     from .extract import kwic as kwic_of
     from .keywords import textrank_keywords, tfidf_keywords
+    from .segment import load_segmenter
 
+    all_counts: Counter = Counter()
+    all_tags: list = []
     for doc, hits in extract_terms(docs, framework=framework):
         sentences = {(s.para_idx, s.sent_idx): s.text for s in doc.sentences}
         hit_rows = []
@@ -59,8 +63,12 @@ def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic
                              "left": left, "right": right, "sentence": sentences.get((pi, si), "")})
         counts = Counter((h["dimension"], h["term"]) for h in hit_rows)
         body = "\n".join(p.text for p in doc.paragraphs if not p.is_heading)
-        tfidf = tfidf_keywords(body, top=top, idf=idf, engine=engine, framework=framework)
-        textrank = textrank_keywords(body, top=top, engine=engine, framework=framework)
+        tags = load_segmenter(engine, framework).tag(body)
+        tfidf = tfidf_keywords(body, top=top, idf=idf, tagged=tags)
+        textrank = textrank_keywords(body, top=top, tagged=tags)
+        if corpus:
+            all_counts.update(counts)
+            all_tags += tags
         if flat:
             for h in hit_rows:
                 yield {"id": doc.doc_id, "title": doc.title, "kind": "term", "count": counts[(h["dimension"], h["term"])], **h}
@@ -74,6 +82,22 @@ def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic
         yield {"id": doc.doc_id, "title": doc.title, "path": doc.path, "dimension_terms": summary, "hits": hit_rows,
                "tfidf": [{"term": w, "score": round(s, 5)} for w, s in tfidf],
                "textrank": [{"term": w, "score": round(s, 5)} for w, s in textrank]}
+    if corpus:
+        tfidf = tfidf_keywords("", top=top, idf=idf, tagged=all_tags)
+        textrank = textrank_keywords("", top=top, tagged=all_tags)
+        if flat:
+            for (d, t), c in all_counts.most_common():
+                yield {"id": "corpus", "title": "", "kind": "term", "dimension": d, "term": t, "count": c}
+            for kind, kws in (("tfidf", tfidf), ("textrank", textrank)):
+                for rank, (w, score) in enumerate(kws, 1):
+                    yield {"id": "corpus", "title": "", "kind": kind, "term": w, "weight": round(score, 5), "count": rank}
+        else:
+            summary = {}
+            for (d, t), c in all_counts.most_common():
+                summary.setdefault(d, []).append({"term": t, "count": c})
+            yield {"id": "corpus", "title": "", "path": "", "dimension_terms": summary, "hits": [],
+                   "tfidf": [{"term": w, "score": round(s, 5)} for w, s in tfidf],
+                   "textrank": [{"term": w, "score": round(s, 5)} for w, s in textrank]}
 
 
 def actor_rows(docs: Iterable[Document], *, framework: str | None = None, engine: str = "rjieba", flat: bool = False,

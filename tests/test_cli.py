@@ -223,3 +223,14 @@ def test_cli_compare_two_folders(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert "field" in r.output and "value" in r.output
     assert runner.invoke(cli, ["compare", str(a)]).exit_code == 2
+
+
+def test_cli_keywords_corpus_level(runner, data_dir):
+    r = runner.invoke(cli, ["keywords", str(data_dir / "utf8.txt"), str(data_dir / "doc.md"), "--corpus", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in rows][-1] == "corpus" and len(rows) == 3
+    corpus = rows[-1]
+    assert corpus["tfidf"] and corpus["textrank"]
+    per_doc = sum(t["count"] for x in rows[:2] for t in x["dimension_terms"].get("resources", []))
+    assert sum(t["count"] for t in corpus["dimension_terms"]["resources"]) == per_doc
