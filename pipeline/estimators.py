@@ -245,7 +245,7 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, framework: str | None = None, engine: str = "rjieba", C: float = 16.0,
-                 weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0), cv: int = 5, random_state: int | None = 0):
+                 weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9), cv: int = 5, random_state: int | None = 0):
         self.framework = framework
         self.engine = engine
         self.C = C

@@ -3,6 +3,8 @@
 - corpus/labels/units.csv (+ units_*.csv): pointers (source, start, end, sha1) into ../shared
 - corpus/labels/coders/c*_batch*.csv: primary codes (unit_id + one 0/1 column per dimension)
 - corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
+- corpus/labels/coders/c9_field_laws.csv: an independent second coding of `field` for every law unit;
+  corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
 - corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %), and the four section bodies of the
@@ -47,6 +49,12 @@ def main() -> None:
             for r in csv.DictReader(open(f, encoding="utf-8")):
                 rows.append({"unit_id": r["unit_id"], "source": r.get("source", "written"), "start": "", "end": "", "sha1": "",
                              "text": r["text"], **{d: r[d] for d in DIMS}, "coder": coder})
+    adjudicated = LABELS / "coders" / "adjudicated_field.csv"
+    if adjudicated.exists():
+        final = {r["unit_id"]: r["field"] for r in csv.DictReader(open(adjudicated, encoding="utf-8"))}
+        for r in rows:
+            if r["unit_id"] in final:
+                r["field"] = final[r["unit_id"]]
     for r in rows:
         r["split"] = split_of(r["unit_id"])
     cols = ["unit_id", "split", *DIMS, "coder", "source", "start", "end", "sha1", "text"]
