@@ -11,7 +11,7 @@ Three models, all with scikit-learn's estimator API:
 
 Example:
     >>> clf = LexiconScorer().fit(["政府统筹"], [[0, 1, 0, 0]])
-    >>> clf.predict(["市域产教联合体共建共享实训基地"]).tolist()
+    >>> clf.predict(["以市域为单元共建共享实训基地"]).tolist()
     [[1, 0, 1, 1]]
 """
 from __future__ import annotations

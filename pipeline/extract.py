@@ -9,7 +9,7 @@ independently, so one phrase may count for two dimensions when the framework dec
 Example:
     >>> hits = find_terms("推动市域产教联合体共建共享实训基地")
     >>> sorted({h.dimension for h in hits})
-    ['field', 'resources', 'value']
+    ['actors', 'field', 'resources', 'value']
     >>> [(m.text, m.type, m.role) for m in find_mentions("政府统筹、企业牵引、学校主体")]
     [('政府', 'government', '统筹'), ('企业', 'enterprise', '牵引'), ('学校', 'school', '主体')]
 """
