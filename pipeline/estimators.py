@@ -16,7 +16,6 @@ Example:
 """
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
@@ -299,8 +298,3 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
         """Probabilities of the supervised part alone (for comparisons)."""
         check_is_fitted(self, "model_")
         return self.model_.predict_proba(_as_texts(X))
-
-
-def squash(value: float, scale: float = 1.0) -> float:
-    """1 − exp(−value/scale): the lexicon scorer's map from weight sums to [0, 1]."""
-    return 1.0 - math.exp(-value / scale)

@@ -3,7 +3,7 @@
 - :func:`lexicon_features`: weighted framework-term counts per dimension and per category;
 - :func:`actor_features`: actor-mention counts per type, distinct types, mentions with a role;
 - :func:`char_ngram_ids` / :func:`word_ids`: hashed n-gram ids (no vocabulary to store);
-- :func:`tfidf_vectors`: sublinear TF × IDF, L2-normalised, as (ids, values) per text.
+- :func:`tfidf_coo`: sublinear TF × IDF, L2-normalised, for a batch of texts.
 
 The scikit-learn estimators in :mod:`pipeline.classify` wrap these functions, and
 :class:`pipeline.predict.PortableModel` calls them directly, so both compute the same numbers.
@@ -60,15 +60,6 @@ def word_ids(tokens: list[str], *, n_features: int = 2**15) -> np.ndarray:
         return _top_bits(h + _MIX, n_features)
 
 
-def term_frequencies(ids: np.ndarray, *, sublinear: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct ids, term frequency) of one text; sublinear: 1 + log(tf)."""
-    uniq, counts = np.unique(ids, return_counts=True)
-    tf = counts.astype(float)
-    if sublinear:
-        tf = 1.0 + np.log(tf)
-    return uniq, tf
-
-
 def smooth_idf(doc_ids: list[np.ndarray], n_features: int) -> np.ndarray:
     """IDF as scikit-learn's smooth_idf: log((1 + n) / (1 + df)) + 1."""
     df = np.zeros(n_features)
@@ -77,20 +68,9 @@ def smooth_idf(doc_ids: list[np.ndarray], n_features: int) -> np.ndarray:
     return np.log((1 + len(doc_ids)) / (1 + df)) + 1.0
 
 
-def tfidf_vectors(doc_ids: list[np.ndarray], idf: np.ndarray, *, sublinear: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(ids, L2-normalised tf·idf values) per text."""
-    out = []
-    for ids in doc_ids:
-        uniq, tf = term_frequencies(ids, sublinear=sublinear)
-        vals = tf * idf[uniq]
-        norm = np.sqrt(np.dot(vals, vals))
-        out.append((uniq, vals / norm if norm else vals))
-    return out
-
-
 def tfidf_coo(doc_ids: list[np.ndarray], idf: np.ndarray, *, n_features: int, sublinear: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The same numbers as :func:`tfidf_vectors` for a whole batch at once (rows, ids, values),
-    sorted by row then id: one sort instead of one per text."""
+    """(rows, ids, values) of sublinear TF × IDF, L2-normalised per text, for a whole batch at
+    once, sorted by row then id: one sort instead of one per text."""
     lengths = np.fromiter((len(x) for x in doc_ids), dtype=np.int64, count=len(doc_ids))
     if not lengths.sum():
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -160,13 +140,6 @@ def actor_features(texts: list[str], *, framework: str | None = None, engine: st
     return np.log1p(out)
 
 
-def word_tokens(text: str, *, engine: str = "rjieba", framework: str | None = None) -> list[str]:
-    """Segmenter tokens without punctuation, spaces and numbers (the word features' input)."""
-    from .segment import load_segmenter
-
-    return [t for t in load_segmenter(engine, framework).cut(text) if not _is_punct(t)]
-
-
 def _is_punct(token: str) -> bool:
     return not any(c.isalpha() for c in token)
 
@@ -175,7 +148,8 @@ _WORD_ID_MEMO: dict[int, dict[str, int]] = {}
 
 
 def text_word_ids(text: str, *, n_features: int = 2**15, engine: str = "rjieba", framework: str | None = None) -> np.ndarray:
-    """``word_ids(word_tokens(text))`` with a per-process memo of token → id (−1: not a word).
+    """Hashed ids of the word tokens of ``text`` (segmenter tokens with letters in them), with a
+    per-process memo of token → id (−1: not a word).
 
     Policy text reuses a small vocabulary, so after a few documents almost every token is one
     dictionary look-up (done with ``map``, at C speed) instead of a filter and a hash.

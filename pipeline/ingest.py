@@ -229,8 +229,7 @@ def read_file(
         if fmt in RECORD_FORMATS.values():
             return list(_read_records(p, fmt, text_field=text_field, id_field=id_field, records=records))
         if fmt == "docx":
-            lines, meta, enc, warns = _docx_lines(p), {}, "", []
-            meta.update(_docx_properties(p))
+            (lines, meta), enc, warns = _docx_lines(p), "", []
         elif fmt == "pdf":
             lines, enc, warns = _pdf_lines(p), "", []
             meta = {}
@@ -480,7 +479,8 @@ def _check_zip(p: Path) -> zipfile.ZipFile:
     return zf
 
 
-def _docx_lines(p: Path) -> list[str]:
+def _docx_lines(p: Path) -> tuple[list[str], dict]:
+    """Paragraph and table-row lines of a .docx, and its core properties (title, created, author)."""
     _check_zip(p).close()
     try:
         import docx
@@ -491,32 +491,24 @@ def _docx_lines(p: Path) -> list[str]:
         raise IngestError(p, f"corrupt .docx ({exc.__class__.__name__}: {exc})") from None
     except Exception as exc:  # lxml XMLSyntaxError and friends
         raise IngestError(p, f"corrupt .docx XML ({exc.__class__.__name__}: {exc})") from None
-    lines = []
-    for para in d.paragraphs:
-        lines.append(para.text)
+    lines = [para.text for para in d.paragraphs]
     for table in d.tables:
         for row in table.rows:
             cells = list(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
             if cells:
                 lines.append(" ".join(cells))
-    return lines
-
-
-def _docx_properties(p: Path) -> dict:
-    try:
-        import docx
-
-        props = docx.Document(str(p)).core_properties
-    except Exception:  # properties are a bonus; the text was already read
-        return {}
     meta = {}
-    if props.title:
-        meta["title"] = props.title
-    if props.created:
-        meta["date_created"] = props.created.date().isoformat()
-    if props.author:
-        meta["author"] = props.author
-    return meta
+    try:
+        props = d.core_properties
+        if props.title:
+            meta["title"] = props.title
+        if props.created:
+            meta["date_created"] = props.created.date().isoformat()
+        if props.author:
+            meta["author"] = props.author
+    except Exception:  # properties are a bonus; the text was already read
+        pass
+    return lines, meta
 
 
 def _pdf_lines(p: Path) -> list[str]:
