@@ -230,7 +230,8 @@ def _write_part(outdir: Path, result: dict) -> dict:
         with atomic_path(path) as tmp:
             pq.write_table(pa.Table.from_pylist(rows), tmp)
         written.append(table)
-    record = {"part": part_id, "tables": written, "manifest": result["manifest"]}
+    record = {"part": part_id, "tables": written, "manifest": result["manifest"],
+              "chars": sum(int(r.get("chars", 0)) for r in result["tables"].get("documents", []))}
     # The done line is appended only after every part file exists: the line is the commit.
     with open(outdir / _STATE / "done.jsonl", "a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -410,6 +411,7 @@ class _Progress:
     def __init__(self, total: int, *, enabled: bool, log):
         self.total, self.enabled, self.log = total, enabled, log
         self.done = 0
+        self.docs = 0
         self.chars = 0
         self.t0 = time.perf_counter()
         self.bar = None
@@ -424,13 +426,17 @@ class _Progress:
     def update(self, record: dict) -> None:
         n = len(record["manifest"])
         self.done += n
+        self.docs += sum(int(m.get("documents") or 0) for m in record["manifest"])
+        self.chars += int(record.get("chars", 0))
+        elapsed = time.perf_counter() - self.t0
+        speed = self.chars / elapsed if elapsed else 0.0
         if self.bar is not None:
             self.bar.update(n)
+            self.bar.set_postfix(documents=self.docs, chars_per_s=f"{speed / 1000:.0f}k")
             return
-        elapsed = time.perf_counter() - self.t0
         rate = self.done / elapsed if elapsed else 0.0
         eta = (self.total - self.done) / rate if rate else 0.0
-        self.log(f"  {self.done}/{self.total} files, {rate:.1f} files/s, ETA {eta:.0f}s")
+        self.log(f"  {self.done}/{self.total} work items, {self.docs} documents, {speed / 1000:.0f}k chars/s, ETA {eta:.0f}s")
 
     def close(self) -> None:
         if self.bar is not None:
