@@ -227,14 +227,13 @@ def expand(inputs, framework, output, min_count, top, accept):
     then mark rows with accept=1 and: chanjiao expand corpus/sample --accept suggestions.csv -o my_framework.yaml
     """
     from .codebook import load_framework
+    from .io import write_rows
+    from .keywords import accept_suggestions, suggest_terms
 
     if accept:
-        added = __import__("pipeline.keywords", fromlist=["accept_suggestions"]).accept_suggestions(
-            load_framework(framework).path, accept, output)
+        added = accept_suggestions(load_framework(framework).path, accept, output)
         click.echo(f"{added} accepted term(s) merged → {output} (use it with --framework {output})", err=True)
         return
-    from .io import write_rows
-    from .keywords import suggest_terms
 
     docs, failures = _documents(inputs)
     sentences = (s.text for d in docs for s in d.sentences)
