@@ -111,11 +111,15 @@ def lexicon_features(texts: list[str], *, framework: str | None = None, log: boo
     return np.log1p(out) if log else out
 
 
-def lexicon_scores(texts: list[str], *, framework: str | None = None, scale: float = 1.0) -> np.ndarray:
-    """The lexicon scorer: 1 − exp(−Σ weights / scale) per dimension."""
+def lexicon_scores(texts: list[str], *, framework: str | None = None, scale: float = 1.0, raw: np.ndarray | None = None) -> np.ndarray:
+    """The lexicon scorer: 1 − exp(−Σ weights / scale) per dimension.
+
+    ``raw``: ``lexicon_features(texts, log=False)`` if the caller has it already.
+    """
     k = len(load_framework(framework).dimension_ids)
-    raw = lexicon_features(texts, framework=framework, log=False)[:, :k]
-    return 1.0 - np.exp(-raw / scale)
+    if raw is None:
+        raw = lexicon_features(texts, framework=framework, log=False)
+    return 1.0 - np.exp(-raw[:, :k] / scale)
 
 
 def actor_feature_names(framework: str | None = None) -> list[str]:

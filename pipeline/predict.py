@@ -79,11 +79,15 @@ class PortableModel:
         path = Path(model_dir) / PORTABLE_FILE if Path(model_dir).is_dir() else Path(model_dir)
         return _load(str(path.resolve()), path.stat().st_mtime_ns)
 
-    def supervised_proba(self, texts: list[str]) -> np.ndarray:
+    def supervised_proba(self, texts: list[str], *, lexicon_counts: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of the supervised part; ``lexicon_counts``: the raw (not log) lexicon
+        features of ``texts`` when the caller has them already."""
         cfg = self.config
         n_lex, n_act = cfg["n_lexicon"], cfg["n_actors"]
         nw, nc = cfg["words"]["n_features"], cfg["chars"]["n_features"]
-        dense = np.hstack([features.lexicon_features(texts, framework=self.framework),
+        if lexicon_counts is None:
+            lexicon_counts = features.lexicon_features(texts, framework=self.framework, log=False)
+        dense = np.hstack([np.log1p(lexicon_counts),
                            features.actor_features(texts, framework=self.framework, engine=self.engine)])
         z = dense @ self._coef[:, : n_lex + n_act].T + self._intercept
         w_words = self._coef[:, n_lex + n_act: n_lex + n_act + nw]
@@ -103,8 +107,10 @@ class PortableModel:
         nonempty = [i for i, t in enumerate(texts) if t.strip()]
         if nonempty:
             sub = [texts[i] for i in nonempty]
-            lex = features.lexicon_scores(sub, framework=self.framework, scale=self.config["lexicon_scale"])
-            out[nonempty] = self.weight_ * self.supervised_proba(sub) + (1 - self.weight_) * lex
+            # one pass of the term matcher serves both parts: counts for the features, sums for the scorer
+            counts = features.lexicon_features(sub, framework=self.framework, log=False)
+            lex = features.lexicon_scores(sub, framework=self.framework, scale=self.config["lexicon_scale"], raw=counts)
+            out[nonempty] = self.weight_ * self.supervised_proba(sub, lexicon_counts=counts) + (1 - self.weight_) * lex
         return out
 
     def predict(self, X) -> np.ndarray:

@@ -78,7 +78,8 @@ def process_files(items: list, cfg: RunConfig) -> dict:
     """Run every stage over some files; returns table rows and one manifest row per item.
 
     Args:
-        items: file paths, or (path, first record, end record) for a slice of a record file.
+        items: file paths, or (path, first record, end record[, content hash]) for a slice of a
+            record file (None, None for a whole file).
         cfg: the stage options.
 
     Never raises for a bad file: its manifest row says ``failed`` and why. Each paragraph is
@@ -102,11 +103,11 @@ def process_files(items: list, cfg: RunConfig) -> dict:
     out: dict[str, list] = {t: [] for t in TABLES}
     manifest = []
     for item in items:
-        path, lo, hi = (item, None, None) if isinstance(item, (str, os.PathLike)) else item
+        path, lo, hi, digest = (item, None, None, None) if isinstance(item, (str, os.PathLike)) else (*item, None)[:4]
         t0 = time.perf_counter()
         row = {"path": str(path), "lo": lo, "hi": hi}
         try:
-            digest = file_hash(path)
+            digest = digest or file_hash(path)  # run_pipeline hashed the file already
             docs = read_file(path, text_field=cfg.text_field, id_field=cfg.id_field, records=None if lo is None else slice(lo, hi))
             units = 0
             for doc in docs:
@@ -170,7 +171,7 @@ CHUNK_BYTES = 4 * 1024 * 1024
 
 
 def _item_bytes(item) -> float:
-    path, lo, hi = item
+    path, lo, hi = item[:3]
     size = Path(path).stat().st_size
     if lo is None:
         return size
@@ -343,13 +344,13 @@ def run_pipeline(
         except OSError as exc:
             pre_manifest.append(_pre_row(p, "failed", f"cannot read: {exc.strerror or exc}"))
             continue
-        items: list = [(str(p), None, None)]
+        items: list = [(str(p), None, None, h)]
         if p.suffix.lower() in RECORD_SUFFIXES:
             n = _count_records_cached(str(p))
             if n > chunk_size:
                 # Big record files are split into fixed slices of records, so workers share them
                 # and a rerun knows exactly which slices are done.
-                items = [(str(p), lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
+                items = [(str(p), lo, min(lo + chunk_size, n), h) for lo in range(0, n, chunk_size)]
         left = [it for it in items if (h, it[1], it[2]) not in done_keys]
         if not left:
             pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})

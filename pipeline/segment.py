@@ -278,7 +278,6 @@ def _set_sentences(doc):
     return doc
 
 
-@lru_cache(maxsize=4)
 def load_nlp(engine: str = "rjieba", framework: str | None = None, userdict: str | None = None, components: tuple[str, ...] = ("sentences", "terms", "actors")):
     """A ``spacy.blank("zh")`` Language using our segmenter, with our components.
 
@@ -297,6 +296,12 @@ def load_nlp(engine: str = "rjieba", framework: str | None = None, userdict: str
         >>> [s.text for s in doc.sents]
         ['学校与企业合作。', '政府统筹。']
     """
+    return _load_nlp(engine, None if framework is None else str(framework), None if userdict is None else str(userdict), tuple(components))
+
+
+@lru_cache(maxsize=4)
+def _load_nlp(engine: str, framework: str | None, userdict: str | None, components: tuple[str, ...]):
+    # One cache key per configuration, however the caller spelled its arguments.
     import spacy
     from spacy.language import Language
 
