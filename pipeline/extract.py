@@ -15,6 +15,7 @@ Example:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +40,7 @@ class TermMatcher:
     """Per-dimension automata over a framework's terms, with its exclusion phrases."""
 
     def __init__(self, framework: Framework):
-        import ahocorasick
+        import ahocorasick_rs
 
         self.framework = framework
         self.longest = framework.nested == "longest"
@@ -51,16 +52,16 @@ class TermMatcher:
                 entries.setdefault(e, []).append((k, None))
             for t in d.terms:
                 entries.setdefault(t.text, []).append((k, (t.text, t.weight, t.category)))
-        a = ahocorasick.Automaton()
-        for word, roles in entries.items():
+        self._roles: list[tuple] = []
+        for roles in entries.values():
             # a term and an exclusion of the same text in one dimension: the term stands
             by_dim: dict[int, tuple | None] = {}
             for k, val in roles:
                 if by_dim.get(k) is None:
                     by_dim[k] = val
-            a.add_word(word, (len(word), tuple(by_dim.items())))
-        a.make_automaton()
-        self.automaton = a
+            self._roles.append(tuple(by_dim.items()))
+        # Every match, nested ones included (the nesting rule is applied per dimension below).
+        self.automaton = ahocorasick_rs.AhoCorasick(list(entries), matchkind=ahocorasick_rs.MatchKind.Standard) if entries else None
         self.dim_ids = framework.dimension_ids
 
     def find(self, text: str) -> list[TermHit]:
@@ -76,13 +77,13 @@ class TermMatcher:
         return tuple(self._find(text))
 
     def _find(self, text: str) -> list[TermHit]:
-        if not text:
+        if not text or self.automaton is None:
             return []
         per_dim: list[list] = [[] for _ in self.dim_ids]
-        for end, (n, roles) in self.automaton.iter(text):
-            start = end - n + 1
-            for k, val in roles:
-                per_dim[k].append((start, -n, val))
+        roles_of = self._roles
+        for i, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            for k, val in roles_of[i]:
+                per_dim[k].append((start, start - end, val))
         hits: list[TermHit] = []
         for k, found in enumerate(per_dim):
             if not found:
@@ -106,12 +107,11 @@ class ActorMatcher:
 
     def __init__(self, framework: Framework, *, engine: str = "rjieba", userdict: str | None = None,
                  framework_path: str | None = None):
-        import ahocorasick
+        import ahocorasick_rs
 
         self.framework = framework
         self._seg_key = (engine, framework_path, userdict)
-        a = ahocorasick.Automaton()
-        entries: dict[str, _ActorEntry] = {}
+        entries: dict[str, _ActorEntry | None] = {}
         for t in framework.actor_types:
             for word in t.terms:
                 entries.setdefault(word, _ActorEntry((t.id,), word, True))
@@ -122,18 +122,20 @@ class ActorMatcher:
         for abbr, ids in framework.compounds:
             entries[abbr] = _ActorEntry(tuple(ids), abbr, False)
         # An exclusion phrase of one type (保险公司 for enterprise) may be a term of another
-        # (service): then the term stands.
+        # (service): then the term stands. Exclusions take part in leftmost-longest matching
+        # and hide what they cover.
         for t in framework.actor_types:
             for word in t.exclude:
-                if word not in entries:
-                    a.add_word(word, None)
-        for word, entry in entries.items():
-            a.add_word(word, (word, entry))
-        a.make_automaton()
-        self.automaton = a
+                entries.setdefault(word, None)
+        self._entries = list(entries.values())
+        self.automaton = ahocorasick_rs.AhoCorasick(list(entries), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if entries else None
         self.roles = sorted(framework.roles, key=len, reverse=True)
+        # role word right after the mention, perhaps after a gap word (政府 + 应当 + 统筹); the
+        # empty gap is tried first, then each gap in order, as a reader would
+        gaps = "|".join(map(re.escape, _ROLE_GAP))
+        self._role_re = re.compile(f"(?:|{gaps})({'|'.join(map(re.escape, self.roles))})") if self.roles else None
         self.person_nouns = tuple(sorted(framework.person_nouns, key=len, reverse=True))
-        self.has_types = bool(framework.actor_types)
+        self.has_types = bool(framework.actor_types) and self.automaton is not None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
         """Actor mentions in ``text``; ``tagged`` (token, POS) pairs of the same text if at hand."""
@@ -148,12 +150,8 @@ class ActorMatcher:
         return tuple(self._find(text, None))
 
     def _find(self, text: str, tagged) -> list[Mention]:
-        raw = []
-        for end, val in self.automaton.iter_long(text):
-            if val is None:
-                continue
-            word, entry = val
-            raw.append([end - len(word) + 1, end + 1, entry])
+        entries = self._entries
+        raw = [[s, e, entries[i]] for i, s, e in self.automaton.find_matches_as_indexes(text) if entries[i] is not None]
         if not raw:
             return []
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
@@ -177,9 +175,15 @@ class ActorMatcher:
             if merged and r[0] < merged[-1][1]:
                 r[0] = merged[-1][1]
             merged.append([r[0], r[1], r[2], False])
+        # 企业职工 names people, not the firm; so does each item of a list before it
+        # (职业院校和职业培训机构的教师).
+        people = [self._names_people(text, e) for _, e, _, _ in merged]
+        for k in range(len(merged) - 2, -1, -1):
+            if people[k + 1] and not people[k] and text[merged[k][1]:merged[k + 1][0]] in _LIST_DELIMS:
+                people[k] = True
         mentions = []
-        for s, e, entry, joined in merged:
-            if e <= s or self._names_people(text, e):
+        for (s, e, entry, joined), names_people in zip(merged, people):
+            if e <= s or names_people:
                 continue
             surface = text[s:e]
             name = surface if (joined or surface != entry.name and len(surface) > len(entry.name)) else entry.name
@@ -196,8 +200,9 @@ class ActorMatcher:
             from .segment import load_segmenter
 
             tagged = load_segmenter(self._seg_key[0], self._seg_key[1], self._seg_key[2]).tag(text)
-        words = [w for w, _ in tagged]
-        tags = [t for _, t in tagged]
+        if not tagged:
+            return [], [], [], []
+        words, tags = zip(*tagged)
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends[:-1]] if ends else []
         return starts, ends, tags, words
@@ -210,16 +215,10 @@ class ActorMatcher:
         return rest.startswith(self.person_nouns)
 
     def _role(self, text: str, end: int) -> str:
-        if not self.roles:
+        if self._role_re is None:
             return ""
-        window = text[end:end + 8]
-        for gap in ("",) + _ROLE_GAP:
-            if window.startswith(gap):
-                rest = window[len(gap):]
-                for role in self.roles:
-                    if rest.startswith(role):
-                        return role
-        return ""
+        m = self._role_re.match(text, end, end + 8)
+        return m.group(1) if m else ""
 
 
 _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
@@ -255,8 +254,18 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
     j, pending, after_delim = i - 1, None, False
     while j >= 0 and start - starts[j] <= _MAX_NAME:
         s, e, tag, word = starts[j], ends[j], tags[j], words[j]
-        if (tag in NAME_POS and e - s >= 2) or (e - s == 1 and word in _LEVEL_CHARS):
+        if word in _BREAK_WORDS:
+            break
+        if (tag in NAME_POS and e - s >= 2) or (e - s == 1 and word in _LEVEL_CHARS) or word in _LEVEL_WORDS:
             best, anchored, pending = s, True, None
+            if word in _LEVEL_WORDS and j >= 2 and words[j - 1] in _LEVEL_DELIMS and words[j - 2] in _LEVEL_WORDS:
+                j -= 2  # 省、自治区、直辖市 + 人民政府: levels listed before one head
+                continue
+        elif e == best and pending is None and (word in _QUALIFIERS or tag == "b"):
+            best = s  # 其他 + 有关部门, 新型 + 研究开发机构: a qualifier right before the name
+        elif e == best and e - s == 2 and word[0] in _PREPOSITION_CHARS and word[1] in _LEVEL_CHARS:
+            best, anchored = e - 1, True  # 向市 + 人事局: the segmenter glued a preposition to the level
+            break
         elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2):
             pending = pending if pending is not None else best
             best = s
@@ -276,6 +285,14 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
 
 
 _LEVEL_CHARS = frozenset("省市县区州盟旗乡镇村")
+_LEVEL_WORDS = frozenset({"省", "自治区", "直辖市", "市", "县", "区", "乡", "镇", "自治州", "自治县", "地区", "州", "盟", "旗",
+                          "设区的市", "县级市"})
+_LEVEL_DELIMS = frozenset({"、", "和", "或", "及"})
+#: Words that qualify the name right after them and belong to the mention (其他有关部门, 本级人民政府).
+_QUALIFIERS = frozenset({"有关", "其他", "相关", "本级", "上级", "各级", "基层", "其他有关", "各", "主管"})
+#: Words that end a name even where the segmenter tags them as nouns (国务院 + 会同 + 国务院其他有关部门).
+_BREAK_WORDS = frozenset({"会同", "报", "经", "由", "向", "对", "在", "从", "与", "及其", "或者", "以及", "并"})
+_PREPOSITION_CHARS = frozenset("向由对经在从与给报按据将")
 
 
 def load_term_matcher(framework: str | None = None) -> TermMatcher:

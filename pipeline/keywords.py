@@ -15,6 +15,8 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import filterfalse, repeat
+from operator import mul
 from pathlib import Path
 
 from .codebook import load_framework
@@ -35,20 +37,35 @@ def candidate_tokens(text: str, *, engine: str = "rjieba", framework: str | None
     ``tagged``: the (token, POS) pairs of ``text`` if already at hand (saves a segmentation).
     """
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
-    memo, stop = _candidate_memo(), load_stopwords()
-    out = []
-    for pair in pairs:
-        ok = memo.get(pair)
-        if ok is None:
-            ok = memo[pair] = _candidate(pair[0], pair[1], stop)
-        if ok:
-            out.append(pair[0])
-    return out
+    _judge_candidates(pairs)
+    return [w for w in map(_candidate_memo().get, pairs) if w]
+
+
+def _judge_candidates(pairs) -> None:
+    """Memoise, per distinct (word, POS) pair not judged yet, the word if it may be a keyword
+    and ``""`` if not (policy text reuses a small vocabulary, so the memo stays small)."""
+    memo = _candidate_memo()
+    if len(memo) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
+        memo.clear()
+    stop = load_stopwords()
+    for p in set(filterfalse(memo.__contains__, pairs)):
+        memo[p] = p[0] if _candidate(p[0], p[1], stop) else ""
+
+
+def _candidate_counts(pairs) -> Counter[str]:
+    """Counts of the keyword candidates among ``pairs``; the lookups run at C speed."""
+    memo = _candidate_memo()
+    counts = Counter(map(memo.get, pairs))
+    if None in counts:  # pairs never judged: judge them, count again
+        _judge_candidates(pairs)
+        counts = Counter(map(memo.get, pairs))
+    counts.pop("", None)
+    return counts
 
 
 @lru_cache(maxsize=1)
-def _candidate_memo() -> dict[tuple[str, str], bool]:
-    # (word, POS) → keyword candidate? Policy text reuses a small vocabulary, so this stays small.
+def _candidate_memo() -> dict[tuple[str, str], str]:
+    # (word, POS) → the word when it is a keyword candidate, else ""
     return {}
 
 
@@ -105,18 +122,14 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
 
     table = load_idf(idf)
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
-    counts = Counter(pairs)  # count first (C speed), then judge each distinct (word, POS) once
-    memo, stop = _candidate_memo(), load_stopwords()
-    tf: Counter[str] = Counter()
-    for pair, c in counts.items():
-        ok = memo.get(pair)
-        if ok is None:
-            ok = memo[pair] = _candidate(pair[0], pair[1], stop)
-        if ok:
-            tf[pair[0]] += c
-    total = sum(tf.values()) or 1
-    default = table[""]
-    return heapq.nlargest(top, ((w, c / total * table.get(w, default)) for w, c in tf.items()), key=lambda x: (x[1], x[0]))
+    tf = _candidate_counts(pairs)
+    if not tf:
+        return []
+    total = sum(tf.values())
+    words = list(tf)
+    # score = tf · idf; built with map/zip so the per-word work stays in C
+    scores = map(mul, tf.values(), map(table.get, words, repeat(table[""])))
+    return [(w, c / total) for c, w in heapq.nlargest(top, zip(scores, words))]
 
 
 def textrank_keywords(text: str, *, top: int = 20, window: int = 5, damping: float = 0.85, iterations: int = 50,
