@@ -162,7 +162,8 @@ def load_framework(path: str | Path | None = None) -> Framework:
 def _load_framework_cached(path: str, mtime_ns: int) -> Framework:
     raw = Path(path).read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        # libyaml's safe loader when PyYAML was built with it: same result, ten times faster
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not a valid UTF-8 YAML file ({exc.__class__.__name__}: {exc})") from None
     return parse_framework(data, source=path, sha256=hashlib.sha256(raw).hexdigest())

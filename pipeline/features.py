@@ -3,6 +3,7 @@
 - :func:`lexicon_features`: weighted framework-term counts per dimension and per category;
 - :func:`actor_features`: actor-mention counts per type, distinct types, mentions with a role;
 - :func:`char_ngram_ids` / :func:`word_ids`: hashed n-gram ids (no vocabulary to store);
+- :func:`char_ngram_rows`: the same ids for a whole batch at once;
 - :func:`tfidf_coo`: sublinear TF × IDF, L2-normalised, for a batch of texts.
 
 The scikit-learn estimators in :mod:`pipeline.classify` wrap these functions, and
@@ -16,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import zlib
+from operator import itemgetter
 
 import numpy as np
 
@@ -72,19 +74,52 @@ def tfidf_coo(doc_ids: list[np.ndarray], idf: np.ndarray, *, n_features: int, su
     """(rows, ids, values) of sublinear TF × IDF, L2-normalised per text, for a whole batch at
     once, sorted by row then id: one sort instead of one per text."""
     lengths = np.fromiter((len(x) for x in doc_ids), dtype=np.int64, count=len(doc_ids))
-    if not lengths.sum():
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     rows = np.repeat(np.arange(len(doc_ids), dtype=np.int64), lengths)
-    keys, counts = np.unique(rows * n_features + np.concatenate(doc_ids), return_counts=True)
+    ids = np.concatenate(doc_ids) if len(doc_ids) else np.zeros(0, dtype=np.int64)
+    return tfidf_coo_rows(rows, ids, len(doc_ids), idf, n_features=n_features, sublinear=sublinear)
+
+
+def tfidf_coo_rows(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, *, n_features: int,
+                   sublinear: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`tfidf_coo` from flat (row, id) pairs, in any order (see :func:`char_ngram_rows`)."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    keys, counts = np.unique(rows * n_features + ids, return_counts=True)
     rows, ids = np.divmod(keys, n_features)
     tf = counts.astype(float)
     if sublinear:
         tf = 1.0 + np.log(tf)
     vals = tf * idf[ids]
-    norms = np.zeros(len(doc_ids))
-    np.add.at(norms, rows, vals * vals)
+    norms = np.bincount(rows, weights=vals * vals, minlength=n_docs)
     norms = np.sqrt(norms)
     return rows, ids, vals / np.where(norms[rows] > 0, norms[rows], 1.0)
+
+
+def char_ngram_rows(texts: list[str], *, ngram_range: tuple[int, int] = (2, 4), n_features: int = 2**15) -> tuple[np.ndarray, np.ndarray]:
+    """(row, id) of every character n-gram of a batch of texts: the ids of
+    :func:`char_ngram_ids`, computed over the texts joined, with the n-grams that would
+    cross from one text into the next dropped — a few numpy calls per batch, not per text."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    lo, hi = ngram_range
+    rows, ids = [], []
+    h = codes.copy()
+    with np.errstate(over="ignore"):
+        for n in range(1, hi + 1):
+            if n > 1:
+                if len(h) <= 1:
+                    break
+                h = h[:-1] * _P + codes[n - 1:]
+            if n >= lo:
+                inside = doc_of[:len(h)] == doc_of[n - 1:]
+                rows.append(doc_of[:len(h)][inside])
+                ids.append(_top_bits(h[inside] + np.uint64(n) * _MIX, n_features))
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(ids)
 
 
 def lexicon_feature_names(framework: str | None = None) -> list[str]:
@@ -162,9 +197,9 @@ def text_word_ids(text: str, *, n_features: int = 2**15, engine: str = "rjieba",
 
     memo = _WORD_ID_MEMO.setdefault(n_features, {})
     # the tagger's tokens are the cutter's tokens; its result is shared with actors and keywords
-    tokens = [w for w, _ in load_segmenter(engine, framework).tag(text)]
+    tokens = list(map(itemgetter(0), load_segmenter(engine, framework).tag(text)))
     ids = list(map(memo.get, tokens))
-    if None in ids:
+    if ids.count(None):
         missing = list(dict.fromkeys(t for t, i in zip(tokens, ids) if i is None))
         words = [t for t in missing if not _is_punct(t)]
         hashed = dict(zip(words, word_ids(words, n_features=n_features).tolist()))

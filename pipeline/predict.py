@@ -93,9 +93,10 @@ class PortableModel:
         w_words = self._coef[:, n_lex + n_act: n_lex + n_act + nw]
         w_chars = self._coef[:, n_lex + n_act + nw: n_lex + n_act + nw + nc]
         word_ids = [features.text_word_ids(t, n_features=nw, engine=self.engine, framework=self.framework) for t in texts]
-        char_ids = [features.char_ngram_ids(t, ngram_range=tuple(cfg["chars"]["ngram_range"]), n_features=nc) for t in texts]
-        for weights, ids_list, idf, nf in ((w_words, word_ids, self._idf_words, nw), (w_chars, char_ids, self._idf_chars, nc)):
-            rows, ids, vals = features.tfidf_coo(ids_list, idf, n_features=nf)
+        char_rows = features.char_ngram_rows(texts, ngram_range=tuple(cfg["chars"]["ngram_range"]), n_features=nc)
+        for weights, coo in ((w_words, features.tfidf_coo(word_ids, self._idf_words, n_features=nw)),
+                             (w_chars, features.tfidf_coo_rows(*char_rows, len(texts), self._idf_chars, n_features=nc))):
+            rows, ids, vals = coo
             contrib = weights[:, ids] * vals  # (classes × non-zeros), summed per row below
             for k in range(z.shape[1]):
                 z[:, k] += np.bincount(rows, weights=contrib[k], minlength=len(texts))
