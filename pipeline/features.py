@@ -187,17 +187,26 @@ _WORD_ID_MEMO: dict[int, dict[str, int]] = {}
 
 
 def text_word_ids(text: str, *, n_features: int = 2**15, engine: str = "rjieba", framework: str | None = None) -> np.ndarray:
-    """Hashed ids of the word tokens of ``text`` (segmenter tokens with letters in them), with a
-    per-process memo of token → id (−1: not a word).
+    """Hashed ids of the word tokens of ``text`` (segmenter tokens with letters in them)."""
+    return word_id_rows([text], n_features=n_features, engine=engine, framework=framework)[1]
+
+
+def word_id_rows(texts: list[str], *, n_features: int = 2**15, engine: str = "rjieba",
+                 framework: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(row, id) of the word tokens of a batch of texts, with a per-process memo of token → id
+    (−1: not a word).
 
     Policy text reuses a small vocabulary, so after a few documents almost every token is one
-    dictionary look-up (done with ``map``, at C speed) instead of a filter and a hash.
+    dictionary look-up (done with ``map``, at C speed) instead of a filter and a hash; the
+    tokens of the whole batch go through one look-up and one array.
     """
     from .segment import load_segmenter
 
     memo = _WORD_ID_MEMO.setdefault(n_features, {})
+    seg = load_segmenter(engine, framework)
     # the tagger's tokens are the cutter's tokens; its result is shared with actors and keywords
-    tokens = list(map(itemgetter(0), load_segmenter(engine, framework).tag(text)))
+    per_text = [list(map(itemgetter(0), seg.tag(t))) for t in texts]
+    tokens = [w for ws in per_text for w in ws]
     ids = list(map(memo.get, tokens))
     if ids.count(None):
         missing = list(dict.fromkeys(t for t, i in zip(tokens, ids) if i is None))
@@ -208,4 +217,6 @@ def text_word_ids(text: str, *, n_features: int = 2**15, engine: str = "rjieba",
                 memo[t] = hashed.get(t, -1)
         ids = [hashed.get(t, -1) if i is None else i for t, i in zip(tokens, ids)]
     arr = np.array(ids, dtype=np.int64)
-    return arr[arr >= 0]
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, per_text), dtype=np.int64, count=len(texts)))
+    keep = arr >= 0
+    return rows[keep], arr[keep]

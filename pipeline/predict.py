@@ -92,9 +92,9 @@ class PortableModel:
         z = dense @ self._coef[:, : n_lex + n_act].T + self._intercept
         w_words = self._coef[:, n_lex + n_act: n_lex + n_act + nw]
         w_chars = self._coef[:, n_lex + n_act + nw: n_lex + n_act + nw + nc]
-        word_ids = [features.text_word_ids(t, n_features=nw, engine=self.engine, framework=self.framework) for t in texts]
+        word_rows = features.word_id_rows(texts, n_features=nw, engine=self.engine, framework=self.framework)
         char_rows = features.char_ngram_rows(texts, ngram_range=tuple(cfg["chars"]["ngram_range"]), n_features=nc)
-        for weights, coo in ((w_words, features.tfidf_coo(word_ids, self._idf_words, n_features=nw)),
+        for weights, coo in ((w_words, features.tfidf_coo_rows(*word_rows, len(texts), self._idf_words, n_features=nw)),
                              (w_chars, features.tfidf_coo_rows(*char_rows, len(texts), self._idf_chars, n_features=nc))):
             rows, ids, vals = coo
             contrib = weights[:, ids] * vals  # (classes × non-zeros), summed per row below

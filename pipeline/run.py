@@ -217,6 +217,15 @@ def _count_records(path: Path) -> int:
 
 
 def _write_part(outdir: Path, result: dict) -> dict:
+    """Write one chunk's tables as part files and commit them."""
+    return _commit_part(outdir, _write_part_files(outdir, result))
+
+
+def _write_part_files(outdir: Path, result: dict) -> dict:
+    """Write one chunk's tables as Parquet part files (atomically); return the part's record.
+
+    Runs in the worker that processed the chunk, so the writing is done in parallel and only
+    the small record travels back to the parent."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -231,9 +240,17 @@ def _write_part(outdir: Path, result: dict) -> dict:
         with atomic_path(path) as tmp:
             pq.write_table(pa.Table.from_pylist(rows), tmp)
         written.append(table)
-    record = {"part": part_id, "tables": written, "manifest": result["manifest"],
-              "chars": sum(int(r.get("chars", 0)) for r in result["tables"].get("documents", []))}
-    # The done line is appended only after every part file exists: the line is the commit.
+    return {"part": part_id, "tables": written, "manifest": result["manifest"],
+            "chars": sum(int(r.get("chars", 0)) for r in result["tables"].get("documents", []))}
+
+
+def _process_and_write(chunk: list, cfg: RunConfig, outdir: Path) -> dict:
+    return _write_part_files(outdir, process_files(chunk, cfg))
+
+
+def _commit_part(outdir: Path, record: dict) -> dict:
+    """Append the part's line to the state file: the line is the commit, written only after
+    every part file exists (a part file without its line is an orphan, removed on the next run)."""
     with open(outdir / _STATE / "done.jsonl", "a", encoding="utf-8") as f:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
         f.flush()
@@ -376,9 +393,9 @@ def run_pipeline(
         if method == "fork":
             _warm(cfg)
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
-            futures = [pool.submit(process_files, chunk, cfg) for chunk in chunks]
+            futures = [pool.submit(_process_and_write, chunk, cfg, outdir) for chunk in chunks]
             for fut in as_completed(futures):
-                bar.update(_write_part(outdir, fut.result()))
+                bar.update(_commit_part(outdir, fut.result()))
     bar.close()
     done = _read_done(outdir)
     summary = _finalize(outdir, done, pre_manifest, fw, card, cfg, formats or ["parquet"], started, t0, inputs, workers, engine)

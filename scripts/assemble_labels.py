@@ -5,6 +5,8 @@
 - corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
 - corpus/labels/coders/c9_field_laws.csv: an independent second coding of `field` for every law unit;
   corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
+- corpus/labels/coders/c12_second_heldout.csv: an independent second coding of the whole held-out split;
+  corpus/labels/coders/adjudicated_heldout.csv: the adjudicated code of every held-out disagreement (applied)
 - corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %; units coded later, from u1400 on, are
@@ -63,6 +65,19 @@ def main() -> None:
                 r["field"] = final[r["unit_id"]]
     for r in rows:
         r["split"] = split_of(r["unit_id"])
+    # The held-out split was coded a second time, independently (coders/c12_second_heldout.csv);
+    # an adjudicating coder settled every disagreement by the codebook (adjudicated_heldout.csv).
+    # The held-out codes are therefore the adjudicated ones.
+    adjudicated = LABELS / "coders" / "adjudicated_heldout.csv"
+    if adjudicated.exists():
+        final = {(r["unit_id"], r["dimension"]): r["code"] for r in csv.DictReader(open(adjudicated, encoding="utf-8"))}
+        second = {r["unit_id"]: r for r in csv.DictReader(open(LABELS / "coders" / "c12_second_heldout.csv", encoding="utf-8"))}
+        for r in rows:
+            if r["split"] != "test":
+                continue
+            for d in DIMS:
+                if str(r[d]) != second[r["unit_id"]][d]:
+                    r[d] = final[(r["unit_id"], d)]
     cols = ["unit_id", "split", *DIMS, "coder", "source", "start", "end", "sha1", "text"]
     with open(LABELS / "labels.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, cols)
