@@ -258,12 +258,18 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
             break
         if (tag in NAME_POS and e - s >= 2) or (e - s == 1 and word in _LEVEL_CHARS) or word in _LEVEL_WORDS:
             best, anchored, pending = s, True, None
-            if word in _LEVEL_WORDS and j >= 2 and words[j - 1] in _LEVEL_DELIMS and words[j - 2] in _LEVEL_WORDS:
-                j -= 2  # 省、自治区、直辖市 + 人民政府: levels listed before one head
-                continue
+            if word in _LEVEL_WORDS and j >= 2 and words[j - 1] in _LEVEL_DELIMS:
+                # 省、自治区、直辖市 + 人民政府: levels listed before one head
+                before = words[j - 2]
+                if before in _LEVEL_WORDS:
+                    j -= 2
+                    continue
+                if _glued_level(before):
+                    best = ends[j - 2] - 1  # 报省、自治区…: the segmenter glued a verb to the level
+                    break
         elif e == best and pending is None and (word in _QUALIFIERS or tag == "b"):
             best = s  # 其他 + 有关部门, 新型 + 研究开发机构: a qualifier right before the name
-        elif e == best and e - s == 2 and word[0] in _PREPOSITION_CHARS and word[1] in _LEVEL_CHARS:
+        elif e == best and _glued_level(word):
             best, anchored = e - 1, True  # 向市 + 人事局: the segmenter glued a preposition to the level
             break
         elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2):
@@ -293,6 +299,11 @@ _QUALIFIERS = frozenset({"有关", "其他", "相关", "本级", "上级", "各�
 #: Words that end a name even where the segmenter tags them as nouns (国务院 + 会同 + 国务院其他有关部门).
 _BREAK_WORDS = frozenset({"会同", "报", "经", "由", "向", "对", "在", "从", "与", "及其", "或者", "以及", "并"})
 _PREPOSITION_CHARS = frozenset("向由对经在从与给报按据将")
+
+
+def _glued_level(word: str) -> bool:
+    """向市, 报省: a preposition or verb the segmenter glued to a one-character level."""
+    return len(word) == 2 and word[0] in _PREPOSITION_CHARS and word[1] in _LEVEL_CHARS
 
 
 def load_term_matcher(framework: str | None = None) -> TermMatcher:

@@ -80,3 +80,22 @@ def test_estimators_seed_sections_score_highest_on_their_dimension(seed_path, de
     probs = est.predict_proba([p.text for p in bodies])
     won = [list(est.classes_)[int(np.argmax(row))] == expected[p.section[0]] for p, row in zip(bodies, probs)]
     assert sum(won) == 4, json.dumps(probs.round(2).tolist())
+
+
+def test_estimators_batch_ids_equal_per_text_ids(texts_zh):
+    """The batched hashing used for prediction gives every text the ids of the per-text functions."""
+    import numpy as np
+
+    from pipeline import features
+
+    texts = [*texts_zh, "", "a", "产教"]
+    rows, ids = features.char_ngram_rows(texts, ngram_range=(2, 4), n_features=2**15)
+    wrows, wids = features.word_id_rows(texts, n_features=2**15)
+    for k, t in enumerate(texts):
+        assert sorted(ids[rows == k]) == sorted(features.char_ngram_ids(t, ngram_range=(2, 4), n_features=2**15))
+        assert list(wids[wrows == k]) == list(features.text_word_ids(t, n_features=2**15))
+    idf = np.ones(2**15)
+    per_text = features.tfidf_coo([ids[rows == k] for k in range(len(texts))], idf, n_features=2**15)
+    flat = features.tfidf_coo_rows(rows, ids, len(texts), idf, n_features=2**15)
+    for a, b in zip(per_text, flat):
+        assert np.allclose(a, b)

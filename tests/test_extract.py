@@ -13,6 +13,13 @@ MENTIONS = [
     ("高校毕业生和企业职工参加培训", []),
     ("学校的教师参加企业实践", [("企业", "enterprise", "")]),
     ("形成新发展格局", []),
+    # qualifiers and lists of levels belong to the name; a preposition does not
+    ("国务院教育行政部门会同国务院其他有关部门制定标准", [("国务院教育行政部门", "government", ""), ("国务院其他有关部门", "government", "")]),
+    ("报省、自治区、直辖市人民政府教育行政部门核准", [("省、自治区、直辖市人民政府教育行政部门", "government", "")]),
+    ("应当向市人事局提出申请", [("市人事局", "government", "")]),
+    ("支持新型研究开发机构发展", [("新型研究开发机构", "research", "")]),
+    # every item of a list before a person noun names people
+    ("职业院校和职业培训机构的教师应当具备相应素质", []),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
