@@ -180,6 +180,12 @@ def _warm(cfg: RunConfig) -> None:
     load_actor_matcher(cfg.framework, cfg.segmenter)
     load_idf()
     load_stopwords()
+    # pyarrow imports pandas on its first conversion of Python values: done once here, the
+    # workers and the finaliser inherit it instead of each paying for it
+    import pyarrow as pa
+    import pyarrow.parquet  # noqa: F401
+
+    pa.array([""])
 
 
 CHUNK_BYTES = 4 * 1024 * 1024
