@@ -4,10 +4,12 @@ Three models, all with scikit-learn's estimator API:
 
 - :class:`LexiconScorer` — weighted framework-term counts squashed to [0, 1]; needs no
   training, always available, transparent.
-- :func:`build_classifier` — a supervised multi-label model: lexicon counts + word and
-  character n-gram TF-IDF into one-vs-rest logistic regression.
-- :class:`FrameworkClassifier` — the default: blends the two with a weight and per-dimension
-  thresholds chosen on out-of-fold predictions of the training data.
+- :func:`build_classifier` — a supervised multi-label model: word and character n-gram TF-IDF
+  (plus, by default, the lexicon's term counts and actor counts as features) into one-vs-rest
+  ridge classifiers with Platt-scaled probabilities (:class:`CalibratedRidge`).
+- :class:`FrameworkClassifier` — the default: the supervised model with the lexicon's features,
+  blended with the lexicon scorer by a weight, with per-dimension thresholds, both chosen on
+  out-of-fold predictions of the training data.
 
 Example:
     >>> clf = LexiconScorer().fit(["政府统筹"], [[0, 1, 0, 0]])
@@ -187,23 +189,77 @@ class LexiconScorer(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= self.threshold).astype(int)
 
 
-def build_classifier(framework: str | None = None, *, engine: str = "rjieba", C: float = 16.0, random_state: int | None = 0,
-                     n_features: int = 2**15) -> Pipeline:
+class CalibratedRidge(ClassifierMixin, BaseEstimator):
+    """A binary ridge classifier (balanced class weights) with Platt-scaled probabilities.
+
+    The ridge decision values of ``cv`` out-of-fold predictions are mapped to probabilities by a
+    logistic fit (Platt scaling, as scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
+    ensemble=False)``); the scaling is folded into ``coef_`` and ``intercept_``, so
+    ``predict_proba`` is ``sigmoid(X · coef_ + intercept_)`` — a logistic model in form, which the
+    numpy-only :class:`~pipeline.predict.PortableModel` evaluates as it is. On our labels it beats
+    a logistic regression by about 0.01–0.02 out-of-fold macro-F1 (sparse n-grams, few thousand
+    units).
+    """
+
+    def __init__(self, alpha: float = 1.0, cv: int = 5):
+        self.alpha = alpha
+        self.cv = cv
+
+    def fit(self, X, y):
+        from sklearn.linear_model import RidgeClassifier
+        from sklearn.model_selection import StratifiedKFold
+
+        y = np.asarray(y).ravel().astype(int)
+        self.classes_ = np.array([0, 1])
+        n_features = X.shape[1]
+        positives = int(y.sum())
+        if positives == 0 or positives == len(y):  # one class only: a constant probability
+            self.coef_ = np.zeros((1, n_features))
+            self.intercept_ = np.array([10.0 if positives else -10.0])
+            return self
+        ridge = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X, y)
+        n_splits = min(self.cv, positives, len(y) - positives)
+        if n_splits >= 2:
+            decision = np.zeros(len(y))
+            for tr, te in StratifiedKFold(n_splits=n_splits).split(np.zeros(len(y)), y):
+                decision[te] = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X[tr], y[tr]).decision_function(X[te])
+        else:
+            decision = ridge.decision_function(X)
+        platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y)
+        a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        self.coef_ = a * np.asarray(ridge.coef_).reshape(1, -1)
+        self.intercept_ = np.array([a * float(np.ravel(ridge.intercept_)[0]) + b])
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        return np.asarray(X @ self.coef_.T).ravel() + self.intercept_[0]
+
+    def predict_proba(self, X) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X) -> np.ndarray:
+        return (self.decision_function(X) >= 0).astype(int)
+
+
+def build_classifier(framework: str | None = None, *, engine: str = "rjieba", alpha: float = 1.0,
+                     n_features: int = 2**15, lexicon_features: bool = True) -> Pipeline:
     """The supervised multi-label model (a scikit-learn ``Pipeline``).
 
-    Features: lexicon counts, actor-mention counts, and hashed TF-IDF of word unigrams and of
-    character 2–4-grams; classifier: one-vs-rest logistic regression with balanced class
-    weights. Hashing (no vocabulary) keeps the saved model small and fast to load, at no
-    measurable cost in cross-validated F1 on our labels.
+    Features: hashed TF-IDF of word unigrams and of character 2–4-grams and, with
+    ``lexicon_features`` (the default), the framework's weighted term counts per dimension and
+    category and the actor-mention counts — the lexicon enters the model as features.
+    Classifier: one-vs-rest :class:`CalibratedRidge`. Hashing (no vocabulary) keeps the saved
+    model small and fast to load, at no measurable cost in cross-validated F1 on our labels.
     """
+    blocks = [("lexicon", LexiconFeaturizer(framework)), ("actors", ActorFeaturizer(framework, engine))] if lexicon_features else []
     union = FeatureUnion([
-        ("lexicon", LexiconFeaturizer(framework)),
-        ("actors", ActorFeaturizer(framework, engine)),
+        *blocks,
         ("words", HashedTfidf("word", (1, 1), n_features, engine, framework)),
         ("chars", HashedTfidf("char", (2, 4), n_features, engine, framework)),
     ])
-    clf = OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=random_state))
-    return Pipeline([("features", union), ("clf", clf)])
+    return Pipeline([("features", union), ("clf", OneVsRestClassifier(CalibratedRidge(alpha=alpha)))])
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
@@ -220,19 +276,21 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 
 class FrameworkClassifier(ClassifierMixin, BaseEstimator):
-    """Default model: blend of the supervised model and the lexicon scorer.
+    """Default model: the supervised model over n-grams and the lexicon's features, blended
+    with the lexicon scorer where that helps.
 
-    ``proba = weight · supervised + (1 − weight) · lexicon``; the weight (from ``weights``) and
-    a threshold per dimension are chosen on out-of-fold predictions of the training data, so
-    the held-out split is never used for tuning.
+    ``proba = weight · supervised + (1 − weight) · lexicon``; the weight (from ``weights``, 1.0
+    meaning the lexicon counts only through the supervised model's lexicon features) and a
+    threshold per dimension are chosen on out-of-fold predictions of the training data, so the
+    held-out split is never used for tuning.
 
     Args:
         framework: framework file or bundled name.
         engine: segmenter engine for the word features.
-        C: inverse regularisation of the logistic regressions.
+        alpha: ridge regularisation of the per-dimension classifiers.
         weights: candidate blend weights.
         cv: folds for the out-of-fold predictions.
-        random_state: seed of the folds and the solver.
+        random_state: seed of the folds.
 
     Attributes:
         classes_: dimension ids.
@@ -243,17 +301,17 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
         oof_f1_: out-of-fold F1 per dimension at the chosen weight and thresholds.
     """
 
-    def __init__(self, framework: str | None = None, engine: str = "rjieba", C: float = 16.0,
-                 weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9), cv: int = 5, random_state: int | None = 0):
+    def __init__(self, framework: str | None = None, engine: str = "rjieba", alpha: float = 1.0,
+                 weights: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0), cv: int = 5, random_state: int | None = 0):
         self.framework = framework
         self.engine = engine
-        self.C = C
+        self.alpha = alpha
         self.weights = weights
         self.cv = cv
         self.random_state = random_state
 
     def _new_model(self) -> Pipeline:
-        return build_classifier(self.framework, engine=self.engine, C=self.C, random_state=self.random_state)
+        return build_classifier(self.framework, engine=self.engine, alpha=self.alpha)
 
     def fit(self, X, y):
         texts = _as_texts(X)

@@ -11,11 +11,12 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 
 from .classify import load_classifier
 from .codebook import load_framework
 from .errors import ChanjiaoError
-from .estimators import FrameworkClassifier, LexiconScorer, _best_threshold
+from .estimators import FrameworkClassifier, LexiconScorer, _best_threshold, build_classifier
 from .evaluate import label_matrix, load_labels, score_predictions
 
 
@@ -59,15 +60,16 @@ def train_model(labels_path, out_dir, *, framework: str | None = None, cv: int =
         # The lexicon scorer gets its own thresholds chosen on the training rows, as the model does.
         lex = LexiconScorer(framework).fit()
         lex_th = np.array([_best_threshold(Y[:, j], lex.predict_proba(X)[:, j])[0] for j in range(len(dims))])
-        sup_oof_th = model.thresholds_  # chosen for the blend; refit supervised-only thresholds below
-        sup = model.supervised_proba(Xt)
-        sup_th = _supervised_thresholds(model, X, Y, cv, random_state)
+        # "supervised" alone: the same learner on the n-grams only, without the lexicon's features
+        ngrams = build_classifier(framework, engine=model.engine, alpha=model.alpha, lexicon_features=False)
+        sup_th = _oof_thresholds(ngrams, X, Y, cv, random_state)
+        sup = clone(ngrams).fit(X, Y).predict_proba(Xt)
         metrics["test"] = {
             "lexicon": score_predictions(Yt, (lex.predict_proba(Xt) >= lex_th).astype(int), dims),
             "supervised": score_predictions(Yt, (sup >= sup_th).astype(int), dims),
             "combined": score_predictions(Yt, model.predict(Xt), dims),
         }
-        metrics["thresholds"] = {"lexicon": lex_th.tolist(), "supervised": sup_th.tolist(), "combined": sup_oof_th.tolist()}
+        metrics["thresholds"] = {"lexicon": lex_th.tolist(), "supervised": sup_th.tolist(), "combined": model.thresholds_.tolist()}
         metrics["summary"] = {k: v["macro_f1"] for k, v in metrics["test"].items()}
         metrics["summary"]["n_train"], metrics["summary"]["n_test"] = len(train), len(test)
     else:
@@ -79,14 +81,13 @@ def train_model(labels_path, out_dir, *, framework: str | None = None, cv: int =
     return card
 
 
-def _supervised_thresholds(model, X, Y, cv, random_state) -> np.ndarray:
-    """Thresholds for the supervised part alone, from out-of-fold predictions on the training rows."""
-    from sklearn.base import clone
+def _oof_thresholds(estimator, X, Y, cv, random_state) -> np.ndarray:
+    """Per-dimension thresholds for ``estimator`` from out-of-fold predictions on the training rows."""
     from sklearn.model_selection import KFold
 
     oof = np.zeros(Y.shape)
     for tr, te in KFold(n_splits=max(cv, 2), shuffle=True, random_state=random_state).split(X):
-        m = clone(model._new_model()).fit([X[i] for i in tr], Y[tr])
+        m = clone(estimator).fit([X[i] for i in tr], Y[tr])
         oof[te] = m.predict_proba([X[i] for i in te])
     return np.array([_best_threshold(Y[:, j], oof[:, j])[0] for j in range(Y.shape[1])])
 

@@ -5,8 +5,9 @@
 - corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
 - corpus/labels/coders/c9_field_laws.csv: an independent second coding of `field` for every law unit;
   corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
-- corpus/labels/coders/c12_second_heldout.csv: an independent second coding of the whole held-out split;
-  corpus/labels/coders/adjudicated_heldout.csv: the adjudicated code of every held-out disagreement (applied)
+- corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv: an independent second coding of
+  every unit (held-out and training split); corpus/labels/coders/adjudicated_heldout.csv,
+  adjudicated_train.csv: the adjudicated code of every disagreement (applied)
 - corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %; units coded later, from u1400 on, are
@@ -65,15 +66,19 @@ def main() -> None:
                 r["field"] = final[r["unit_id"]]
     for r in rows:
         r["split"] = split_of(r["unit_id"])
-    # The held-out split was coded a second time, independently (coders/c12_second_heldout.csv);
-    # an adjudicating coder settled every disagreement by the codebook (adjudicated_heldout.csv).
-    # The held-out codes are therefore the adjudicated ones.
-    adjudicated = LABELS / "coders" / "adjudicated_heldout.csv"
-    if adjudicated.exists():
+    # Every unit was coded a second time, independently (coders/c12_second_heldout.csv for the
+    # held-out split, coders/c13_second_train.csv for the training split); an adjudicating coder
+    # settled every disagreement by the codebook (adjudicated_heldout.csv, adjudicated_train.csv).
+    # The codes in labels.csv are the adjudicated ones.
+    for split, second_file, adjudicated_file in (("test", "c12_second_heldout.csv", "adjudicated_heldout.csv"),
+                                                  ("train", "c13_second_train.csv", "adjudicated_train.csv")):
+        adjudicated = LABELS / "coders" / adjudicated_file
+        if not adjudicated.exists():
+            continue
         final = {(r["unit_id"], r["dimension"]): r["code"] for r in csv.DictReader(open(adjudicated, encoding="utf-8"))}
-        second = {r["unit_id"]: r for r in csv.DictReader(open(LABELS / "coders" / "c12_second_heldout.csv", encoding="utf-8"))}
+        second = {r["unit_id"]: r for r in csv.DictReader(open(LABELS / "coders" / second_file, encoding="utf-8"))}
         for r in rows:
-            if r["split"] != "test":
+            if r["split"] != split:
                 continue
             for d in DIMS:
                 if str(r[d]) != second[r["unit_id"]][d]:

@@ -62,9 +62,9 @@ def test_estimators_contract(tiny):
 
 def test_estimators_supervised_pipeline_in_grid_search(tiny):
     X, y = tiny
-    grid = GridSearchCV(build_classifier(), {"clf__estimator__C": [1.0, 4.0]}, cv=KFold(2), scoring="f1_macro")
+    grid = GridSearchCV(build_classifier(), {"clf__estimator__alpha": [0.5, 2.0]}, cv=KFold(2), scoring="f1_macro")
     grid.fit(X, y)
-    assert grid.best_params_["clf__estimator__C"] in (1.0, 4.0)
+    assert grid.best_params_["clf__estimator__alpha"] in (0.5, 2.0)
 
 
 def test_estimators_tokenizer_pickles():
