@@ -5,6 +5,8 @@
 - corpus/labels/coders/c4_overlap.csv: an independent second coding of 130 units (agreement only)
 - corpus/labels/coders/c9_field_laws.csv: an independent second coding of `field` for every law unit;
   corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
+- corpus/labels/coders/primary_codes.csv (written here): the first coding of every unit, before
+  the second coding below was adjudicated (for `chanjiao agreement`)
 - corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv: an independent second coding of
   every unit (held-out and training split); corpus/labels/coders/adjudicated_heldout.csv,
   adjudicated_train.csv: the adjudicated code of every disagreement (applied)
@@ -66,6 +68,12 @@ def main() -> None:
                 r["field"] = final[r["unit_id"]]
     for r in rows:
         r["split"] = split_of(r["unit_id"])
+    # The first coding of every unit, kept for the agreement check against the second coding
+    with open(LABELS / "coders" / "primary_codes.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", *DIMS])
+        for r in rows:
+            w.writerow([r["unit_id"], *(r[d] for d in DIMS)])
     # Every unit was coded a second time, independently (coders/c12_second_heldout.csv for the
     # held-out split, coders/c13_second_train.csv for the training split); an adjudicating coder
     # settled every disagreement by the codebook (adjudicated_heldout.csv, adjudicated_train.csv).
