@@ -1,9 +1,9 @@
 """A portable form of a trained :class:`~pipeline.classify.FrameworkClassifier`: plain numpy.
 
-``model.npz`` holds the fitted numbers (IDF vectors, logistic-regression weights, blend weight,
-thresholds) and is loaded with ``allow_pickle=False``: nothing in it can run code. Prediction
-uses :mod:`pipeline.features` directly, without importing scikit-learn, so ``chanjiao
-classify`` starts fast. The skops file stays the canonical estimator (``Pipeline``,
+``model.npz`` holds the fitted numbers (IDF vectors, the linear weights with their Platt scaling
+folded in, blend weight, thresholds) and is loaded with ``allow_pickle=False``: nothing in it can
+run code. Prediction uses :mod:`pipeline.features` directly, without importing scikit-learn,
+so ``chanjiao classify`` starts fast. The skops file stays the canonical estimator (``Pipeline``,
 ``GridSearchCV``, notebooks); a test checks that both give the same probabilities.
 
 Example:
