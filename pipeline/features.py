@@ -36,21 +36,7 @@ def _top_bits(h: np.ndarray, n_features: int) -> np.ndarray:
 
 def char_ngram_ids(text: str, *, ngram_range: tuple[int, int] = (2, 4), n_features: int = 2**15) -> np.ndarray:
     """Hashed ids of every character n-gram of ``text`` (vectorised: no Python loop per n-gram)."""
-    if not text:
-        return np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    lo, hi = ngram_range
-    out = []
-    h = codes.copy()
-    with np.errstate(over="ignore"):
-        for n in range(1, hi + 1):
-            if n > 1:
-                if len(h) <= 1:
-                    break
-                h = h[:-1] * _P + codes[n - 1:]
-            if n >= lo:
-                out.append(_top_bits(h + np.uint64(n) * _MIX, n_features))
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+    return char_ngram_rows([text], ngram_range=ngram_range, n_features=n_features)[1]
 
 
 def word_ids(tokens: list[str], *, n_features: int = 2**15) -> np.ndarray:
