@@ -154,9 +154,17 @@ class ActorMatcher:
         raw = [[s, e, entries[i]] for i, s, e in self.automaton.find_matches_as_indexes(text) if entries[i] is not None]
         if not raw:
             return []
+        tokens = self._tokens(text, tagged)
+        kept = []
+        for r in raw:
+            if _straddles(r[0], r[1], tokens):
+                continue  # 提高|职业 holds no 高职, 分校|所在地 no 校所: the match cuts across words
+            if r[0] > 0 and text[r[0] - 1] == "本" and r[1] - r[0] == len(r[2].name):
+                continue  # 本学校, 本企业: the speaker's own body, a pronoun in effect
+            kept.append(r)
+        raw = kept
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
         if any(r[2].extendable for r in raw):
-            tokens = self._tokens(text, tagged)
             kept = []
             for r in raw:
                 if r[2].extendable:
@@ -224,6 +232,19 @@ class ActorMatcher:
 _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
+
+
+def _straddles(start: int, end: int, tokens) -> bool:
+    """Whether the match begins inside a token and runs past its end, or is a one-character
+    suffix ending a two-character common word (布局, 当局, 餐厅; 物价局 stays): a string of
+    characters, not a word of the text."""
+    import bisect
+
+    starts, ends, tags, _ = tokens
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0 or starts[i] == start:
+        return False
+    return ends[i] < end or (end - start == 1 and ends[i] == end and end - starts[i] == 2 and tags[i] not in NAME_POS)
 
 
 def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) -> tuple[int, bool]:

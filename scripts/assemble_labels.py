@@ -7,9 +7,10 @@
   corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
 - corpus/labels/coders/primary_codes.csv (written here): the first coding of every unit, before
   the second coding below was adjudicated (for `chanjiao agreement`)
-- corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv: an independent second coding of
-  every unit (held-out and training split); corpus/labels/coders/adjudicated_heldout.csv,
-  adjudicated_train.csv: the adjudicated code of every disagreement (applied)
+- corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv, c15_second_K.csv: an
+  independent second coding of every unit (held-out split, training split, batch K coded later);
+  corpus/labels/coders/adjudicated_heldout.csv, adjudicated_train.csv, adjudicated_K.csv: the
+  adjudicated code of every disagreement (applied)
 - corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %; units coded later, from u1400 on, are
@@ -79,14 +80,15 @@ def main() -> None:
     # settled every disagreement by the codebook (adjudicated_heldout.csv, adjudicated_train.csv).
     # The codes in labels.csv are the adjudicated ones.
     for split, second_file, adjudicated_file in (("test", "c12_second_heldout.csv", "adjudicated_heldout.csv"),
-                                                  ("train", "c13_second_train.csv", "adjudicated_train.csv")):
+                                                  ("train", "c13_second_train.csv", "adjudicated_train.csv"),
+                                                  ("train", "c15_second_K.csv", "adjudicated_K.csv")):
         adjudicated = LABELS / "coders" / adjudicated_file
         if not adjudicated.exists():
             continue
         final = {(r["unit_id"], r["dimension"]): r["code"] for r in csv.DictReader(open(adjudicated, encoding="utf-8"))}
         second = {r["unit_id"]: r for r in csv.DictReader(open(LABELS / "coders" / second_file, encoding="utf-8"))}
         for r in rows:
-            if r["split"] != split:
+            if r["split"] != split or r["unit_id"] not in second:
                 continue
             for d in DIMS:
                 if str(r[d]) != second[r["unit_id"]][d]:
