@@ -82,20 +82,20 @@ def test_estimators_seed_sections_score_highest_on_their_dimension(seed_path, de
     assert sum(won) == 4, json.dumps(probs.round(2).tolist())
 
 
-def test_estimators_batch_ids_equal_per_text_ids(texts_zh):
-    """The batched hashing used for prediction gives every text the ids of the per-text functions."""
-    import numpy as np
 
-    from pipeline import features
+def test_estimators_calibrated_ridge_probabilities():
+    from scipy.sparse import csr_matrix
 
-    texts = [*texts_zh, "", "a", "产教"]
-    rows, ids = features.char_ngram_rows(texts, ngram_range=(2, 4), n_features=2**15)
-    wrows, wids = features.word_id_rows(texts, n_features=2**15)
-    for k, t in enumerate(texts):
-        assert sorted(ids[rows == k]) == sorted(features.char_ngram_ids(t, ngram_range=(2, 4), n_features=2**15))
-        assert list(wids[wrows == k]) == list(features.text_word_ids(t, n_features=2**15))
-    idf = np.ones(2**15)
-    per_text = features.tfidf_coo([ids[rows == k] for k in range(len(texts))], idf, n_features=2**15)
-    flat = features.tfidf_coo_rows(rows, ids, len(texts), idf, n_features=2**15)
-    for a, b in zip(per_text, flat):
-        assert np.allclose(a, b)
+    from pipeline.estimators import CalibratedRidge
+
+    rng = np.random.default_rng(0)
+    X = csr_matrix(rng.random((60, 5)))
+    y = (X.toarray()[:, 0] > 0.5).astype(int)
+    clf = CalibratedRidge().fit(X, y)
+    p = clf.predict_proba(X)[:, 1]
+    # probabilities are the sigmoid of the folded linear model, and they follow the signal
+    assert np.allclose(p, 1 / (1 + np.exp(-(X @ clf.coef_.T).ravel() - clf.intercept_[0])))
+    assert p[y == 1].mean() > 0.7 > 0.3 > p[y == 0].mean()
+    # one class only: a constant probability, no error
+    const = CalibratedRidge().fit(X, np.zeros(60, dtype=int)).predict_proba(X)[:, 1]
+    assert (const < 0.01).all()
