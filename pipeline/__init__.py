@@ -17,7 +17,7 @@ from .ingest import read, read_many, read_text
 from .segment import load_nlp, load_segmenter, segment
 from .types import Document, Failure, Mention, Paragraph, Sentence, TermHit
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -309,6 +309,11 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
+    def __setstate__(self, state):
+        # a model of format 1 (logistic regression) has C and no alpha
+        state.setdefault("alpha", 1.0)
+        super().__setstate__(state)
+
     def _new_model(self) -> Pipeline:
         return build_classifier(self.framework, engine=self.engine, alpha=self.alpha)
 

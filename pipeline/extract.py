@@ -159,8 +159,8 @@ class ActorMatcher:
         for r in raw:
             if _straddles(r[0], r[1], tokens):
                 continue  # 提高|职业 holds no 高职, 分校|所在地 no 校所: the match cuts across words
-            if r[0] > 0 and text[r[0] - 1] == "本" and r[1] - r[0] == len(r[2].name):
-                continue  # 本学校, 本企业: the speaker's own body, a pronoun in effect
+            if r[1] - r[0] == len(r[2].name) and _after_own(r[0], text, tokens):
+                continue  # 本学校, 本企业: the speaker's own body, a pronoun in effect (日本企业 stays)
             kept.append(r)
         raw = kept
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
@@ -232,6 +232,18 @@ class ActorMatcher:
 _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
+
+
+def _after_own(start: int, text: str, tokens) -> bool:
+    """Whether the match follows the pronoun 本 (本学校, 对本学校 — the tagger gives 本 and 对本
+    the pronoun tag r), not a word ending in 本 (日本 ns, 资本 n)."""
+    import bisect
+
+    if start == 0 or text[start - 1] != "本":
+        return False
+    starts, ends, tags, _ = tokens
+    i = bisect.bisect_right(starts, start - 1) - 1
+    return i >= 0 and ends[i] == start and tags[i] == "r"
 
 
 def _straddles(start: int, end: int, tokens) -> bool:

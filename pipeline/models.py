@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import ModelError
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: ridge classifiers with Platt scaling (CalibratedRidge)
 MODEL_FILE = "model.skops"
 CARD_FILE = "model_card.json"
 DEFAULT_MODEL_NAME = "default"
@@ -131,11 +131,28 @@ def load_model(path: str | os.PathLike | None = None, *, framework=None, portabl
 
         if (model_file.parent / PORTABLE_FILE).exists():
             return PortableModel.load(model_file.parent), card
-    return _load_skops(str(model_file.resolve()), model_file.stat().st_mtime_ns), card
+    resolved = str(model_file.resolve())
+    _trusted_types(resolved)  # untrusted content is refused before anything else is said of it
+    _check_sklearn_version(model_file, card)
+    return _load_skops(resolved, model_file.stat().st_mtime_ns), card
 
 
-@lru_cache(maxsize=4)
-def _load_skops(path: str, mtime_ns: int):
+def _check_sklearn_version(model_file: Path, card: dict) -> None:
+    """scikit-learn objects do not survive a change of minor version (a FeatureUnion saved with
+    1.9 loads into 1.7 without its attributes): refuse with a way out instead."""
+    import sklearn
+
+    saved = str(card.get("versions", {}).get("scikit-learn", ""))
+    if saved and saved.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise ModelError(
+            f"{model_file}: saved with scikit-learn {saved}, this environment has {sklearn.__version__}; "
+            "the estimator file does not carry across versions. The portable model.npz beside it does "
+            "(`chanjiao classify` uses it by default), or rebuild with `chanjiao train`."
+        )
+
+
+def _trusted_types(path: str) -> list[str]:
+    """The types in a skops file, all of them on the allow-list (else ModelError)."""
     import skops.io as sio
 
     try:
@@ -145,4 +162,11 @@ def _load_skops(path: str, mtime_ns: int):
     refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if refused:
         raise ModelError(f"{path}: refuses to load untrusted types {refused}")
-    return sio.load(path, trusted=untrusted)
+    return untrusted
+
+
+@lru_cache(maxsize=4)
+def _load_skops(path: str, mtime_ns: int):
+    import skops.io as sio
+
+    return sio.load(path, trusted=_trusted_types(path))

@@ -64,8 +64,8 @@ def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic
         counts = Counter((h["dimension"], h["term"]) for h in hit_rows)
         body = "\n".join(p.text for p in doc.paragraphs if not p.is_heading)
         tags = load_segmenter(engine, framework).tag(body)
-        tfidf = tfidf_keywords(body, top=top, idf=idf, tagged=tags)
-        textrank = textrank_keywords(body, top=top, tagged=tags)
+        tfidf = tfidf_keywords(body, top=top, idf=idf, engine=engine, tagged=tags)
+        textrank = textrank_keywords(body, top=top, engine=engine, tagged=tags)
         if corpus:
             all_counts.update(counts)
             all_tags += tags
@@ -83,8 +83,8 @@ def keyword_rows(docs: Iterable[Document], *, framework: str | None = None, kwic
                "tfidf": [{"term": w, "score": round(s, 5)} for w, s in tfidf],
                "textrank": [{"term": w, "score": round(s, 5)} for w, s in textrank]}
     if corpus:
-        tfidf = tfidf_keywords("", top=top, idf=idf, tagged=all_tags)
-        textrank = textrank_keywords("", top=top, tagged=all_tags)
+        tfidf = tfidf_keywords("", top=top, idf=idf, engine=engine, tagged=all_tags)
+        textrank = textrank_keywords("", top=top, engine=engine, tagged=all_tags)
         if flat:
             for (d, t), c in all_counts.most_common():
                 yield {"id": "corpus", "title": "", "kind": "term", "dimension": d, "term": t, "count": c}

@@ -152,7 +152,7 @@ def process_files(items: list, cfg: RunConfig) -> dict:
                                                 "para_idx": p.para_idx, "start": h.start + p.start, "end": h.end + p.start})
                     if not p.is_heading:
                         tagged += seg.tag(p.text)
-                for rank, (w, s) in enumerate(tfidf_keywords("", top=cfg.keywords_top, tagged=tagged), 1):
+                for rank, (w, s) in enumerate(tfidf_keywords("", top=cfg.keywords_top, engine=cfg.segmenter, tagged=tagged), 1):
                     out["keywords"].append({"doc_id": doc.doc_id, "kind": "tfidf", "dimension": "", "category": "", "term": w,
                                             "weight": round(s, 6), "para_idx": rank, "start": -1, "end": -1})
             manifest.append({**row, "status": "ok", "reason": "", "content_hash": digest, "documents": len(docs),
@@ -164,7 +164,7 @@ def process_files(items: list, cfg: RunConfig) -> dict:
             manifest.append({**row, "status": "failed", "reason": f"{exc.__class__.__name__}: {exc}",
                              "content_hash": "", "documents": 0, "units": 0, "seconds": round(time.perf_counter() - t0, 4)})
     return {"tables": out, "manifest": manifest,
-            "cooccurrence": {"actor_actor": actor_actor, "dimension_actor": dimension_actor}}
+            "cooccurrence": {"types": types, "dimensions": list(dims), "actor_actor": actor_actor, "dimension_actor": dimension_actor}}
 
 
 def _warm(cfg: RunConfig) -> None:
@@ -527,7 +527,7 @@ def _finalize(outdir, done, pre_manifest, fw, card, cfg, formats, started, t0, i
     manifest += [m for m in pre_manifest if not (m["status"] == "skipped" and m["reason"].startswith("already") and m["path"] in seen)]
     files = _manifest_per_file(manifest)
     with atomic_path(outdir / "manifest.csv") as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, MANIFEST_COLUMNS)
+        writer = csv.DictWriter(f, MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(files)
     for fmt in formats:
@@ -595,7 +595,8 @@ def _manifest_per_file(manifest: list[dict]) -> list[dict]:
 
 def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
     """actor_cooccurrence.parquet (type × type) and dimension_actor.parquet (dimension × type),
-    counted over paragraphs: the sums of the counts each part brought back."""
+    counted over paragraphs: the sums of the counts each part brought back. Every paragraph row
+    counts, so a text that occurs in two input files counts twice, in both tables."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -605,7 +606,9 @@ def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
     totals = {"actor_actor": [[0] * len(types) for _ in types], "dimension_actor": [[0] * len(types) for _ in dims]}
     for d in done:
         co = d.get("cooccurrence")
-        if co is None:  # a part from a version that did not count: count from the tables instead
+        if co is None or co.get("types") != types or co.get("dimensions") != dims:
+            # a part from a version that did not count, or from another framework (a resumed run
+            # with a different --framework): count from the tables, by name
             return _cooccurrence_from_tables(outdir, fw)
         for key, matrix in totals.items():
             for row, add in zip(matrix, co[key]):

@@ -62,9 +62,10 @@ def _lead_phrase(line: str) -> str:
 # with any closing marks after it. Quotes and brackets thus never split a sentence.
 _GROUPS = "|".join(f"{re.escape(o)}[^{re.escape(c)}\\n]{{0,300}}{re.escape(c)}" for o, c in zip("“‘「『（(《【〔［", "”’」』）)》】〕］"))
 _OPENERS = re.escape("“‘「『（(《【〔［")
-# Runs of plain characters are taken whole (possessive), so the engine tries the quote groups
-# only at an opening mark: same sentences, three times faster than one character at a time.
-_SENTENCE = re.compile(rf"(?:{_GROUPS}|[^。！？!?…\n{_OPENERS}]++|[{_OPENERS}])+(?:[。！？!?…]+[”’」』）)]*)?|[。！？!?…]+[”’」』）)]*")
+# Runs of plain characters are taken whole, so the engine tries the quote groups only at an
+# opening mark: same sentences, three times faster than one character at a time. (The tail is
+# optional, so a match never fails and the nested repeat never backtracks.)
+_SENTENCE = re.compile(rf"(?:{_GROUPS}|[^。！？!?…\n{_OPENERS}]+|[{_OPENERS}])+(?:[。！？!?…]+[”’」』）)]*)?|[。！？!?…]+[”’」』）)]*")
 
 
 def split_sentences(text: str, *, offset: int = 0, doc_id: str = "", para_idx: int = 0) -> list[Sentence]:

@@ -7,10 +7,10 @@
   corpus/labels/coders/adjudicated_field.csv: the adjudicated code where the two disagreed (applied)
 - corpus/labels/coders/primary_codes.csv (written here): the first coding of every unit, before
   the second coding below was adjudicated (for `chanjiao agreement`)
-- corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv, c15_second_K.csv: an
-  independent second coding of every unit (held-out split, training split, batch K coded later);
-  corpus/labels/coders/adjudicated_heldout.csv, adjudicated_train.csv, adjudicated_K.csv: the
-  adjudicated code of every disagreement (applied)
+- corpus/labels/coders/c12_second_heldout.csv, c13_second_train.csv, c15_second_K.csv,
+  c17_second_L.csv: an independent second coding of every unit (held-out split, training split,
+  batches K and L coded later); corpus/labels/coders/adjudicated_heldout.csv, adjudicated_train.csv,
+  adjudicated_K.csv, adjudicated_L.csv: the adjudicated code of every disagreement (applied)
 - corpus/labels/written_units*.csv, corpus/labels/sample_units.csv: our own texts with codes
 
 The held-out split is fixed by a hash of the unit id (25 %; units coded later, from u1400 on, are
@@ -33,9 +33,14 @@ ESSAY_SECTIONS = {"u0591", "u0592", "u0593", "u0594"}
 #: Units from u1400 on (batches I and J: 600 more law articles and CPC report paragraphs) were
 #: coded after the held-out split was fixed; they only ever go to training.
 FIRST_TRAIN_ONLY = 1400
+#: Batch L (u2600–u3199: 600 CPC report paragraphs and law articles, coded twice and adjudicated)
+#: is a second evaluation split ("eval"): the model is never trained or tuned on it.
+FIRST_EVAL_ONLY = 2600
 
 
 def split_of(unit_id: str) -> str:
+    if unit_id.startswith("u") and unit_id[1:].isdigit() and FIRST_EVAL_ONLY <= int(unit_id[1:]) < FIRST_EVAL_ONLY + 600:
+        return "eval"  # batch L: a second evaluation set, never trained on (see the model card)
     if unit_id.startswith("u") and unit_id[1:].isdigit() and int(unit_id[1:]) >= FIRST_TRAIN_ONLY:
         return "train"  # coded after the held-out split was fixed: training only, so it stays fixed
     if unit_id in ESSAY_SECTIONS:
@@ -81,7 +86,8 @@ def main() -> None:
     # The codes in labels.csv are the adjudicated ones.
     for split, second_file, adjudicated_file in (("test", "c12_second_heldout.csv", "adjudicated_heldout.csv"),
                                                   ("train", "c13_second_train.csv", "adjudicated_train.csv"),
-                                                  ("train", "c15_second_K.csv", "adjudicated_K.csv")):
+                                                  ("train", "c15_second_K.csv", "adjudicated_K.csv"),
+                                                  ("eval", "c17_second_L.csv", "adjudicated_L.csv")):
         adjudicated = LABELS / "coders" / adjudicated_file
         if not adjudicated.exists():
             continue

@@ -109,6 +109,7 @@ def segmenter():
 
 @pytest.fixture(scope="session")
 def default_model():
+    # the form `chanjiao classify` uses (numpy only: it loads under any scikit-learn version)
     from pipeline.models import load_model
 
-    return load_model()
+    return load_model(portable=True)

@@ -22,6 +22,7 @@ MENTIONS = [
     ("提高职业教育质量", []),
     ("统筹规划研究开发机构布局", [("研究开发机构", "research", "")]),
     ("对本学校的教学工作负责", []),
+    ("我们决心同日本政府和人民共同努力", [("日本政府", "government", "")]),
     # every item of a list before a person noun names people
     ("职业院校和职业培训机构的教师应当具备相应素质", []),
 ]

@@ -80,6 +80,31 @@ def test_run_sample_dataset_and_resume(tmp_path, data_dir):
     assert len(pd.read_parquet(out / "paragraphs.parquet")) == n_para
 
 
+def test_run_cooccurrence_is_counted_by_name(tmp_path, data_dir):
+    """The per-part counts add up to what the written tables give, also when a run is resumed
+    with a framework that lists the actor types in another order; the manifest has LF lines."""
+    import yaml
+
+    from pipeline.codebook import bundled_framework_path, load_framework
+    from pipeline.network import cooccurrence_tables
+
+    out = tmp_path / "out"
+    run_pipeline([data_dir / "utf8.txt"], out, workers=1, model="lexicon")
+    data = yaml.safe_load(bundled_framework_path("four_dimensions").read_text(encoding="utf-8"))
+    data["actors"]["types"] = data["actors"]["types"][::-1]
+    reordered = tmp_path / "reordered.yaml"
+    reordered.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run_pipeline([data_dir / "utf8.txt", data_dir / "doc.md"], out, workers=1, model="lexicon", framework=str(reordered))
+    fw = load_framework(str(reordered))
+    actors = pd.read_parquet(out / "actors.parquet", columns=["doc_id", "para_idx", "type"]).drop_duplicates()
+    paras = pd.read_parquet(out / "paragraphs.parquet")
+    expected = cooccurrence_tables(actors, paras, actor_types=fw.actor_type_ids, dimensions=fw.dimension_ids)
+    got = pd.read_parquet(out / "actor_cooccurrence.parquet").set_index("row")
+    assert list(got.index) == list(fw.actor_type_ids)
+    assert (got.values == expected["actor_actor"].values).all()
+    assert b"\r\n" not in (out / "manifest.csv").read_bytes()
+
+
 def test_run_resumes_after_a_kill_between_part_and_commit(tmp_path, data_dir):
     out = tmp_path / "out"
     run_pipeline([data_dir / "utf8.txt"], out, workers=1)
