@@ -113,3 +113,19 @@ def default_model():
     from pipeline.models import load_model
 
     return load_model(portable=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_labels(tmp_path_factory, texts_zh) -> Path:
+    """A small label file: the six test texts, twelve times each (the last three rounds held out)."""
+    import csv
+
+    labels = tmp_path_factory.mktemp("labels") / "labels.csv"
+    codes = [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1), (0, 1, 0, 0), (0, 0, 0, 0)]
+    with open(labels, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["unit_id", "split", "field", "actors", "resources", "value", "text"])
+        for k in range(12):
+            for i, (t, lab) in enumerate(zip(texts_zh, codes)):
+                w.writerow([f"u{k}{i}", "test" if k >= 9 else "train", *lab, t + "。" * k])
+    return labels

@@ -126,17 +126,8 @@ def test_cli_agreement(runner):
     assert "kappa" in r.output and "units coded by both: 130" in r.output
 
 
-def test_cli_train_and_evaluate_small(runner, tmp_path, texts_zh):
-    import csv
-
-    labels = tmp_path / "l.csv"
-    y = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 0, 0]]
-    with open(labels, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["unit_id", "split", "field", "actors", "resources", "value", "text"])
-        for k in range(12):
-            for i, (t, lab) in enumerate(zip(texts_zh, y)):
-                w.writerow([f"u{k}{i}", "test" if k >= 10 else "train", *lab, t + "。" * k])
+def test_cli_train_and_evaluate_small(runner, tmp_path, tiny_labels):
+    labels = tiny_labels
     model = tmp_path / "m"
     r = runner.invoke(cli, ["train", str(labels), "-o", str(model), "--cv", "2"])
     assert r.exit_code == 0, r.output
