@@ -38,12 +38,17 @@ def candidate_tokens(text: str, *, engine: str = "rjieba", framework: str | None
     ``tagged``: the (token, POS) pairs of ``text`` if already at hand (saves a segmentation).
     """
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
+    return _candidates(pairs, engine)
+
+
+def _candidates(pairs, engine: str = "rjieba") -> list[str]:
+    """The words of ``pairs`` that are keyword candidates, in order."""
     if engine != "rjieba":
         judge = _pair_judge()
         return [w for w, t in pairs if judge(w, t)]
     words = list(map(itemgetter(0), pairs))
-    memo = _judged(pairs, set(words))
-    return list(filter(memo.get, words))
+    # .get, not []: another thread may have just cleared the memo
+    return list(filter(_judged(pairs, words).get, words))
 
 
 def _judged(pairs, words) -> dict[str, bool]:
@@ -66,21 +71,6 @@ def _judged(pairs, words) -> dict[str, bool]:
         for w in new:
             memo[w] = _candidate(w, tag_of[w], stop)
     return memo
-
-
-def _candidate_counts(pairs, engine: str = "rjieba") -> dict[str, int]:
-    """Counts of the keyword candidates among ``pairs``."""
-    if engine != "rjieba":
-        judge = _pair_judge()
-        counts: Counter[str] = Counter()
-        for (w, t), c in Counter(pairs).items():
-            if judge(w, t):
-                counts[w] += c
-        return counts
-    counts = Counter(map(itemgetter(0), pairs))
-    memo = _judged(pairs, counts)
-    # .get, not []: another thread may have just cleared the memo
-    return {w: counts[w] for w in filter(memo.get, counts)}
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +142,7 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
 
     table = load_idf(idf)
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
-    tf = _candidate_counts(pairs, engine)
+    tf = Counter(_candidates(pairs, engine))
     if not tf:
         return []
     total = sum(tf.values())
