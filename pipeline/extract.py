@@ -15,6 +15,7 @@ Example:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -234,15 +235,18 @@ _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
 
 
+def _token_at(pos: int, tokens) -> int:
+    """Index of the token that holds character ``pos`` (−1 before the first)."""
+    return bisect.bisect_right(tokens[0], pos) - 1
+
+
 def _after_own(start: int, text: str, tokens) -> bool:
     """Whether the match follows the pronoun 本 (本学校, 对本学校 — the tagger gives 本 and 对本
     the pronoun tag r), not a word ending in 本 (日本 ns, 资本 n)."""
-    import bisect
-
     if start == 0 or text[start - 1] != "本":
         return False
-    starts, ends, tags, _ = tokens
-    i = bisect.bisect_right(starts, start - 1) - 1
+    _, ends, tags, _ = tokens
+    i = _token_at(start - 1, tokens)
     return i >= 0 and ends[i] == start and tags[i] == "r"
 
 
@@ -250,10 +254,8 @@ def _straddles(start: int, end: int, tokens) -> bool:
     """Whether the match begins inside a token and runs past its end, or is a one-character
     suffix ending a two-character common word (布局, 当局, 餐厅; 物价局 stays): a string of
     characters, not a word of the text."""
-    import bisect
-
     starts, ends, tags, _ = tokens
-    i = bisect.bisect_right(starts, start) - 1
+    i = _token_at(start, tokens)
     if i < 0 or starts[i] == start:
         return False
     return ends[i] < end or (end - start == 1 and ends[i] == end and end - starts[i] == 2 and tags[i] not in NAME_POS)
@@ -273,10 +275,8 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
     Args:
         tokens: (starts, ends, tags, words) of the text's tokens.
     """
-    import bisect
-
     starts, ends, tags, words = tokens
-    i = bisect.bisect_right(starts, start) - 1
+    i = _token_at(start, tokens)
     if i < 0:
         return start, False
     best, anchored = start, False
