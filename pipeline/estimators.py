@@ -261,6 +261,15 @@ def build_classifier(framework: str | None = None, *, engine: str = "rjieba", al
     return Pipeline([("features", union), ("clf", OneVsRestClassifier(CalibratedRidge(alpha=alpha)))])
 
 
+def oof_proba(estimator, texts: list[str], Y: np.ndarray, *, cv: int = 5, random_state: int | None = 0) -> np.ndarray:
+    """Out-of-fold probabilities of ``estimator`` (cloned per fold) on shuffled K folds."""
+    oof = np.zeros(Y.shape, dtype=float)
+    for tr, te in KFold(n_splits=max(cv, 2), shuffle=True, random_state=random_state).split(texts):
+        m = clone(estimator).fit([texts[i] for i in tr], Y[tr])
+        oof[te] = m.predict_proba([texts[i] for i in te])
+    return oof
+
+
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     best = (0.5, -1.0)
     for t in np.arange(0.15, 0.86, 0.025):
@@ -323,12 +332,8 @@ class FrameworkClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.lexicon_.classes_
         Y = _check_y(y, self.classes_)
         lex = self.lexicon_.predict_proba(texts)
-        oof = np.zeros(Y.shape, dtype=float)
-        folds = KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state) if self.cv and self.cv > 1 else None
-        if folds is not None:
-            for tr, te in folds.split(texts):
-                m = clone(self._new_model()).fit([texts[i] for i in tr], Y[tr])
-                oof[te] = m.predict_proba([texts[i] for i in te])
+        folds = self.cv if self.cv and self.cv > 1 else None
+        oof = oof_proba(self._new_model(), texts, Y, cv=folds, random_state=self.random_state) if folds else np.zeros(Y.shape)
         best = (-1.0, 1.0, None, None)
         for w in self.weights if folds is not None else (1.0,):
             blend = w * oof + (1 - w) * lex

@@ -16,7 +16,7 @@ from sklearn.base import clone
 from .classify import load_classifier
 from .codebook import load_framework
 from .errors import ChanjiaoError
-from .estimators import FrameworkClassifier, LexiconScorer, _best_threshold, build_classifier
+from .estimators import FrameworkClassifier, LexiconScorer, _best_threshold, build_classifier, oof_proba
 from .evaluate import label_matrix, load_labels, score_predictions
 
 
@@ -83,12 +83,7 @@ def train_model(labels_path, out_dir, *, framework: str | None = None, cv: int =
 
 def _oof_thresholds(estimator, X, Y, cv, random_state) -> np.ndarray:
     """Per-dimension thresholds for ``estimator`` from out-of-fold predictions on the training rows."""
-    from sklearn.model_selection import KFold
-
-    oof = np.zeros(Y.shape)
-    for tr, te in KFold(n_splits=max(cv, 2), shuffle=True, random_state=random_state).split(X):
-        m = clone(estimator).fit([X[i] for i in tr], Y[tr])
-        oof[te] = m.predict_proba([X[i] for i in te])
+    oof = oof_proba(estimator, X, Y, cv=cv, random_state=random_state)
     return np.array([_best_threshold(Y[:, j], oof[:, j])[0] for j in range(Y.shape[1])])
 
 
