@@ -131,10 +131,10 @@ def load_model(path: str | os.PathLike | None = None, *, framework=None, portabl
 
         if (model_file.parent / PORTABLE_FILE).exists():
             return PortableModel.load(model_file.parent), card
-    resolved = str(model_file.resolve())
-    _trusted_types(resolved)  # untrusted content is refused before anything else is said of it
+    resolved, mtime_ns = str(model_file.resolve()), model_file.stat().st_mtime_ns
+    _trusted_types(resolved, mtime_ns)  # untrusted content is refused before anything else is said of it
     _check_sklearn_version(model_file, card)
-    return _load_skops(resolved, model_file.stat().st_mtime_ns), card
+    return _load_skops(resolved, mtime_ns), card
 
 
 def _check_sklearn_version(model_file: Path, card: dict) -> None:
@@ -151,8 +151,10 @@ def _check_sklearn_version(model_file: Path, card: dict) -> None:
         )
 
 
-def _trusted_types(path: str) -> list[str]:
-    """The types in a skops file, all of them on the allow-list (else ModelError)."""
+@lru_cache(maxsize=4)
+def _trusted_types(path: str, mtime_ns: int) -> tuple[str, ...]:
+    """The types in a skops file, all of them on the allow-list (else ModelError); read once per
+    file version, though both the check in :func:`load_model` and the loader ask."""
     import skops.io as sio
 
     try:
@@ -162,11 +164,11 @@ def _trusted_types(path: str) -> list[str]:
     refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if refused:
         raise ModelError(f"{path}: refuses to load untrusted types {refused}")
-    return untrusted
+    return tuple(untrusted)
 
 
 @lru_cache(maxsize=4)
 def _load_skops(path: str, mtime_ns: int):
     import skops.io as sio
 
-    return sio.load(path, trusted=_trusted_types(path))
+    return sio.load(path, trusted=list(_trusted_types(path, mtime_ns)))
