@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 
 from .codebook import Framework, load_framework
 from .types import Document, Mention, TermHit
@@ -201,20 +203,15 @@ class ActorMatcher:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
 
-    def _tokens(self, text: str, tagged) -> tuple[list[int], list[int], list[str], list[str]]:
-        """(starts, ends, tags, words) of the tokens of ``text``, built at C speed."""
-        from itertools import accumulate
-
+    def _tokens(self, text: str, tagged) -> tuple:
+        """(starts, ends, tags, words) of the tokens of ``text``: the ends are built at C speed,
+        the rest are views read on demand (a paragraph's matches look at a few tokens only)."""
         if tagged is None:
             from .segment import load_segmenter
 
             tagged = load_segmenter(self._seg_key[0], self._seg_key[1], self._seg_key[2]).tag(text)
-        if not tagged:
-            return [], [], [], []
-        words, tags = zip(*tagged)
-        ends = list(accumulate(map(len, words)))
-        starts = [0, *ends[:-1]] if ends else []
-        return starts, ends, tags, words
+        ends = list(accumulate(map(len, map(itemgetter(0), tagged))))
+        return _Starts(ends), ends, _Column(tagged, 1), _Column(tagged, 0)
 
     def _names_people(self, text: str, end: int) -> bool:
         if not self.person_nouns:
@@ -235,9 +232,34 @@ _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
 
 
+class _Starts:
+    """Token starts as a view of the ends (the start of a token is the end of the one before)."""
+
+    __slots__ = ("ends",)
+
+    def __init__(self, ends: list[int]):
+        self.ends = ends
+
+    def __getitem__(self, i: int) -> int:
+        return self.ends[i - 1] if i > 0 else 0
+
+
+class _Column:
+    """One field of the tagger's (word, POS) pairs, read by index."""
+
+    __slots__ = ("pairs", "k")
+
+    def __init__(self, pairs, k: int):
+        self.pairs, self.k = pairs, k
+
+    def __getitem__(self, i: int) -> str:
+        return self.pairs[i][self.k]
+
+
 def _token_at(pos: int, tokens) -> int:
-    """Index of the token that holds character ``pos`` (−1 before the first)."""
-    return bisect.bisect_right(tokens[0], pos) - 1
+    """Index of the token that holds character ``pos`` (−1 when there are no tokens)."""
+    ends = tokens[1]
+    return min(bisect.bisect_right(ends, pos), len(ends) - 1)
 
 
 def _after_own(start: int, text: str, tokens) -> bool:
