@@ -15,7 +15,6 @@ import numpy as np
 
 from .codebook import load_framework
 from .extract import load_term_matcher
-from .types import Sentence
 
 UNITS = ("sentence", "paragraph", "document")
 
@@ -106,30 +105,36 @@ def classify_documents(docs, *, unit: str = "paragraph", model: str | None = Non
             uid = doc.doc_id if (unit == "document" or is_record and unit == "paragraph") else (f"{doc.doc_id}:{pi}" if si < 0 else f"{doc.doc_id}:{pi}:{si}")
             batch.append((doc, {"id": uid, "para_idx": pi, "sent_idx": si, "section": list(section), "unit": unit}, text, s, e))
             if unit == "paragraph" and pi >= 0:
-                sentences_of[(pi, -1)] = [Sentence(doc.doc_id, pi, x.sent_idx, x.text, x.start - s, x.end - s) for x in paras[pi].sentences]
+                sentences_of[(pi, -1)] = (paras[pi].sentences, s)  # offsets into the document: shifted by s
             if len(batch) >= 256:
                 yield from flush()
     yield from flush()
 
 
 def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actors, sentences=None) -> dict:
+    """One unit's row. ``sentences``: (sentences, shift) with offsets ``shift`` ahead of the
+    unit's own, when the caller has them (a paragraph's sentences from ingest)."""
     from .split import split_sentences
 
-    hits = terms.find(text) if text.strip() else []
+    nonempty = bool(text.strip())
+    hits = terms.find(text) if nonempty else []
     if sentences is None:
-        sentences = split_sentences(text) if text.strip() else []
-    labels = [d for d, p, t in zip(dims, probs, thresholds) if text.strip() and p >= t]
+        sentences = (split_sentences(text) if nonempty else [], 0)
+    labels = [d for d, p, t in zip(dims, probs, thresholds) if nonempty and p >= t]
+    by_dim: dict[str, list] = {}
+    for h in hits:
+        by_dim.setdefault(h.dimension, []).append(h)
     evidence = {}
     for d in dims:
-        dh = [h for h in hits if h.dimension == d]
+        dh = by_dim.get(d, [])
         if not dh and d not in labels:
             continue
         counts: dict[str, int] = {}
         for h in dh:
             counts[h.term] = counts.get(h.term, 0) + 1
-        evidence[d] = {"terms": [{"term": k, "count": v} for k, v in counts.items()], "sentences": _sentences_with(sentences, dh, 3)}
+        evidence[d] = {"terms": [{"term": k, "count": v} for k, v in counts.items()], "sentences": _sentences_with(*sentences, dh, 3)}
     mentions = [{"text": m.text, "type": m.type, "start": m.start, "end": m.end, "name": m.name, "role": m.role}
-                for m in (actors.find(text) if text.strip() else [])]
+                for m in (actors.find(text) if nonempty else [])]
     return {
         **meta,
         "doc_id": doc.doc_id,
@@ -145,16 +150,20 @@ def _unit_row(doc, meta, text, start, end, probs, thresholds, dims, terms, actor
     }
 
 
-def _sentences_with(sentences, hits, limit: int) -> list[str]:
-    """Texts of the first ``limit`` sentences that contain a hit (hits sorted by position)."""
+def _sentences_with(sentences, shift: int, hits, limit: int) -> list[str]:
+    """Texts of the first ``limit`` sentences that contain a hit (hits sorted by position;
+    sentence offsets are ``shift`` ahead of the hits')."""
     import bisect
 
+    if not hits:
+        return []
     starts = [s.start for s in sentences]
     out: list[str] = []
     seen: set[int] = set()
     for h in hits:
-        i = bisect.bisect_right(starts, h.start) - 1
-        if i >= 0 and i not in seen and h.start < sentences[i].end:
+        pos = h.start + shift
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and i not in seen and pos < sentences[i].end:
             seen.add(i)
             out.append(sentences[i].text)
             if len(out) >= limit:

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -148,14 +149,24 @@ def load_framework(path: str | Path | None = None) -> Framework:
             the file and the offending key.
     """
     if path is None:
-        p = bundled_framework_path()
+        resolved = _default_framework_path()  # the stages ask for it per batch: one stat, no resolving
     else:
         p = Path(path)
         if not p.exists() and not p.suffix and bundled_framework_path(str(path)).exists():
             p = bundled_framework_path(str(path))
-    if not p.exists():
-        raise FrameworkError(f"{p}: framework file not found")
-    return _load_framework_cached(str(p.resolve()), p.stat().st_mtime_ns)
+        if not p.exists():
+            raise FrameworkError(f"{p}: framework file not found")
+        resolved = str(p.resolve())
+    try:
+        mtime_ns = os.stat(resolved).st_mtime_ns
+    except OSError:
+        raise FrameworkError(f"{resolved}: framework file not found") from None
+    return _load_framework_cached(resolved, mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _default_framework_path() -> str:
+    return str(bundled_framework_path().resolve())
 
 
 @lru_cache(maxsize=16)
