@@ -84,6 +84,40 @@ def _spacy_zh_stop_words() -> set[str]:
     return set(STOP_WORDS)
 
 
+@lru_cache(maxsize=1)
+def _rjieba_class():
+    """rjieba's ``Jieba`` class, loaded from its extension module directly where possible.
+
+    ``import rjieba`` builds a default instance with the whole dictionary (0.1 s) that we never
+    use, since each Segmenter holds its own; every command would pay for it at start-up. The
+    extension is registered under its usual name, so a later ``import rjieba`` reuses it.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    name = "rjieba.rjieba"
+    if name not in sys.modules and "rjieba" not in sys.modules:
+        try:
+            package = importlib.util.find_spec("rjieba")
+            folder = Path(package.origin).parent if package and package.origin else None
+            found = [folder / f"rjieba{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES] if folder else []
+            path = next((f for f in found if f.exists()), None)
+            if path is not None:
+                loader = importlib.machinery.ExtensionFileLoader(name, str(path))
+                spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+                module = importlib.util.module_from_spec(spec)
+                loader.exec_module(module)
+                sys.modules[name] = module
+        except Exception:  # any surprise in the layout: the ordinary import below
+            sys.modules.pop(name, None)
+    if name in sys.modules:
+        return sys.modules[name].Jieba
+    import rjieba
+
+    return rjieba.Jieba
+
+
 class Segmenter:
     """jieba-compatible segmenter with offsets and POS.
 
@@ -99,9 +133,7 @@ class Segmenter:
             raise ConfigError(value_invalid_msg("segmenter", engine, [e.value for e in Engine])) from None
         self.words: dict[str, str] = {}
         if self.engine == "rjieba":
-            import rjieba
-
-            self._tok = rjieba.Jieba()
+            self._tok = _rjieba_class()()
             self._pos = None
         else:
             import jieba
