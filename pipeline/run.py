@@ -180,12 +180,8 @@ def _warm(cfg: RunConfig) -> None:
     load_actor_matcher(cfg.framework, cfg.segmenter)
     load_idf()
     load_stopwords()
-    # pyarrow imports pandas on its first conversion of Python values: done once here, the
-    # workers and the finaliser inherit it instead of each paying for it
-    import pyarrow as pa
+    # the Parquet writer, loaded once here: the workers inherit it
     import pyarrow.parquet  # noqa: F401
-
-    pa.array([""])
 
 
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -247,10 +243,9 @@ def _write_part_files(outdir: Path, result: dict) -> dict:
 
     Runs in the worker that processed the chunk, so the writing is done in parallel and only
     the small record travels back to the parent."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .io import atomic_path
+    from .io import arrow_table, atomic_path
 
     part_id = uuid.uuid4().hex[:12]
     written = []
@@ -260,7 +255,7 @@ def _write_part_files(outdir: Path, result: dict) -> dict:
         path = outdir / _PARTS / table / f"part-{part_id}.parquet"
         with atomic_path(path) as tmp:
             # LZ4 for the temporary parts: as small as snappy here, at under half the time
-            pq.write_table(pa.Table.from_pylist(rows), tmp, compression="lz4")
+            pq.write_table(arrow_table(rows), tmp, compression="lz4")
         written.append(table)
     return {"part": part_id, "tables": written, "manifest": result["manifest"], "cooccurrence": result.get("cooccurrence"),
             "chars": sum(int(r.get("chars", 0)) for r in result["tables"].get("documents", []))}
@@ -501,7 +496,7 @@ def _concat_parts(outdir: Path, table: str, parts: list[str], target: Path) -> i
         # zstd: the smallest of the codecs every Parquet reader (pandas, DuckDB, R arrow) knows
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for f in files:
-                t = pq.read_table(f)
+                t = pq.ParquetFile(f).read()  # (not read_table: its dataset layer imports pandas)
                 t = t.select([c for c in schema.names if c in t.column_names])
                 for name in schema.names:
                     if name not in t.column_names:
@@ -597,10 +592,9 @@ def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
     """actor_cooccurrence.parquet (type × type) and dimension_actor.parquet (dimension × type),
     counted over paragraphs: the sums of the counts each part brought back. Every paragraph row
     counts, so a text that occurs in two input files counts twice, in both tables."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .io import atomic_path
+    from .io import arrow_table, atomic_path
 
     types, dims = list(fw.actor_type_ids), list(fw.dimension_ids)
     totals = {"actor_actor": [[0] * len(types) for _ in types], "dimension_actor": [[0] * len(types) for _ in dims]}
@@ -616,7 +610,7 @@ def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
                     row[j] += v
     for name, key, names in (("actor_cooccurrence", "actor_actor", types), ("dimension_actor", "dimension_actor", dims)):
         matrix = totals[key]
-        table = pa.table({"row": names, **{t: pa.array([r[j] for r in matrix], type=pa.int64()) for j, t in enumerate(types)}})
+        table = arrow_table([{"row": name, **{t: int(r[j]) for j, t in enumerate(types)}} for name, r in zip(names, matrix)])
         with atomic_path(outdir / f"{name}.parquet") as tmp:
             pq.write_table(table, tmp)
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.io import atomic_path, write_rows
+from pipeline.io import arrow_table, atomic_path, write_rows
 
 ROWS = [{"id": "a", "n": 1, "actors": [{"text": "企业"}]}, {"id": "b", "n": 2, "actors": []}]
 
@@ -42,3 +42,17 @@ def test_io_atomic_path_leaves_nothing_on_failure(tmp_path):
             tmp.write_text("half", encoding="utf-8")
             raise RuntimeError("killed")
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_io_arrow_table_matches_pyarrow_from_pylist():
+    pa = pytest.importorskip("pyarrow")
+    rows = [{"s": "企业", "i": 1, "f": 0.5, "mixed": 1, "b": True, "none": None, "opt": None, "l": [1]},
+            {"s": None, "i": -2**40, "f": 2.0, "mixed": 2.5, "b": False, "none": None, "opt": "学校", "l": []}]
+    got = arrow_table(rows)
+    want = pa.Table.from_pylist(rows)
+    assert got.schema == want.schema
+    assert got.to_pylist() == want.to_pylist()
+    # rows that do not share their keys are left to pyarrow (missing → null)
+    ragged = [{"a": 1}, {"b": "x"}]
+    assert arrow_table(ragged).to_pylist() == pa.Table.from_pylist(ragged).to_pylist()
+    assert arrow_table([]).num_rows == 0
