@@ -25,6 +25,18 @@ MENTIONS = [
     ("我们决心同日本政府和人民共同努力", [("日本政府", "government", "")]),
     # every item of a list before a person noun names people
     ("职业院校和职业培训机构的教师应当具备相应素质", []),
+    # a department named by a noun glued to its head, or by a verb after a level; not by a bare verb
+    ("应当向民政部门申请登记", [("民政部门", "government", "")]),
+    ("市统计部门负责调查", [("市统计部门", "government", "负责")]),
+    ("加强部门协作", []),
+    # two departments listed are two mentions; a list of common nouns shares its head
+    ("由省计划行政管理部门、省科技行政管理部门审查", [("省计划行政管理部门", "government", ""), ("省科技行政管理部门", "government", "")]),
+    ("市科技、财政、审计等部门", [("市科技、财政、审计等部门", "government", "")]),
+    # codebook: village committees are mass self-governing organisations (service); training
+    # institutions are schools; a kind of schooling is no school
+    ("村民委员会应当组织村民", [("村民委员会", "service", "组织")]),
+    ("非营利性职业技能培训机构", [("非营利性职业技能培训机构", "school", "")]),
+    ("本市职业学校教育", []),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
