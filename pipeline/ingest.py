@@ -561,22 +561,46 @@ def _unwrap_pdf_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def record_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of the non-blank lines of a JSON Lines text: one record each.
+
+    Lines end at ``\n`` only: a record's text may hold U+2028 or other characters that
+    ``str.splitlines`` would break it at.
+    """
+    return [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+@lru_cache(maxsize=1)
+def _decoded_record_lines(path: str, mtime_ns: int, size: int) -> tuple[list[tuple[int, str]], str, list[str]]:
+    # the slices of one big record file are read one after another: decode and split it once
+    text, enc, warns = decode_bytes(Path(path).read_bytes())
+    return record_lines(text), enc, warns
+
+
+def _parse_record(p: Path, n: int, line: str) -> dict:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{p}:{n}", f"invalid JSON ({exc.msg})") from None
+    if not isinstance(rec, dict):
+        raise IngestError(f"{p}:{n}", "a JSON line must be an object")
+    return rec
+
+
 def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | None, records: slice | None = None) -> Iterator[Document]:
-    data = p.read_bytes()
-    text, enc, warns = decode_bytes(data)
     if fmt == "jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError(f"{p}:{n}", f"invalid JSON ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise IngestError(f"{p}:{n}", "a JSON line must be an object")
-            rows.append((n, rec))
+        st = p.stat()
+        lines, enc, warns = _decoded_record_lines(str(p), st.st_mtime_ns, st.st_size)
+        # only the requested slice is parsed (and the first record, which names the fields)
+        wanted = lines if records is None else lines[records]
+        rows = [(n, _parse_record(p, n, line)) for n, line in wanted]
+        if lines and records is not None and records.start:
+            rows = [(lines[0][0], _parse_record(p, *lines[0])), *rows]
+            records = slice(1, None)
+        else:
+            records = None
     else:
+        text, enc, warns = decode_bytes(p.read_bytes())
         rows = list(enumerate(csv.DictReader(io.StringIO(text)), 2))
     if not rows:
         raise IngestError(p, "no records")

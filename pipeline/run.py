@@ -187,12 +187,17 @@ def _warm(cfg: RunConfig) -> None:
 CHUNK_BYTES = 4 * 1024 * 1024
 
 
+#: Characters of record text per slice of a record file: small enough that two or more workers
+#: share a file evenly, big enough that per-slice overhead stays small.
+SLICE_CHARS = 100_000
+
+
 def _item_bytes(item) -> float:
     path, lo, hi = item[:3]
     size = Path(path).stat().st_size
     if lo is None:
         return size
-    return size * (hi - lo) / max(_count_records_cached(path), 1)
+    return size * (hi - lo) / max(_count_records_cached(path, item[3] if len(item) > 3 else ""), 1)
 
 
 def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
@@ -216,21 +221,42 @@ def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
 
 
 @lru_cache(maxsize=256)
-def _count_records_cached(path: str) -> int:
+def _count_records_cached(path: str, digest: str = "") -> int:
     return _count_records(Path(path))
 
 
 def _count_records(path: Path) -> int:
     """Records in a .jsonl/.csv file, counted as :func:`pipeline.ingest.read_file` reads them."""
+    slices = _record_slices(path, 1 << 62)
+    return slices[-1][1] if slices else 0
+
+
+@lru_cache(maxsize=256)
+def _record_slices_cached(path: str, max_records: int, digest: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_record_slices(Path(path), max_records))
+
+
+def _record_slices(path: Path, max_records: int) -> list[tuple[int, int]]:
+    """(first, end) record ranges of a record file: at most ``max_records`` records and about
+    SLICE_CHARS characters each (CSV: by count only). Fixed by the file's content alone, so a
+    rerun with any number of workers finds the same slices done."""
     import csv
 
-    data = path.read_bytes()
-    if path.suffix.lower() == ".csv":
-        from .ingest import decode_bytes
+    from .ingest import decode_bytes, record_lines
 
-        text, _, _ = decode_bytes(data)
-        return max(0, sum(1 for _ in csv.reader(text.splitlines())) - 1)
-    return sum(1 for line in data.splitlines() if line.strip())
+    text, _, _ = decode_bytes(path.read_bytes())
+    if path.suffix.lower() == ".csv":
+        n = max(0, sum(1 for _ in csv.reader(text.splitlines())) - 1)
+        return [(lo, min(lo + max_records, n)) for lo in range(0, n, max_records)]
+    bounds, lo, size = [], 0, 0
+    for i, (_, line) in enumerate(record_lines(text)):
+        if i > lo and (i - lo >= max_records or size >= SLICE_CHARS):
+            bounds.append((lo, i))
+            lo, size = i, 0
+        size += len(line)
+    if size:
+        bounds.append((lo, i + 1))
+    return bounds
 
 
 def _write_part(outdir: Path, result: dict) -> dict:
@@ -380,11 +406,11 @@ def run_pipeline(
             continue
         items: list = [(str(p), None, None, h)]
         if p.suffix.lower() in RECORD_SUFFIXES:
-            n = _count_records_cached(str(p))
-            if n > chunk_size:
+            slices = _record_slices_cached(str(p), chunk_size, h)
+            if len(slices) > 1:
                 # Big record files are split into fixed slices of records, so workers share them
                 # and a rerun knows exactly which slices are done.
-                items = [(str(p), lo, min(lo + chunk_size, n), h) for lo in range(0, n, chunk_size)]
+                items = [(str(p), lo, hi, h) for lo, hi in slices]
         left = [it for it in items if (h, it[1], it[2]) not in done_keys]
         if not left:
             pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})

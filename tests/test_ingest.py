@@ -53,6 +53,22 @@ def test_ingest_big5_traditional_converted_with_original_kept(data_dir):
     assert len(doc.text) == len(doc.original_text)
 
 
+def test_ingest_records_end_at_newlines_only_and_slices_parse_their_own_records(tmp_path):
+    import json
+
+    recs = [{"id": f"r{i}", "text": f"第{i}条\u2028学校与企业合作。"} for i in range(5)]
+    path = tmp_path / "u2028.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n\n", encoding="utf-8")
+    docs = read_file(path)
+    assert [d.doc_id for d in docs] == [f"r{i}" for i in range(5)]  # U+2028 inside a record splits nothing
+    assert [d.doc_id for d in read_file(path, records=slice(3, 5))] == ["r3", "r4"]
+    # a bad line is reported by the slice that holds it, not by every slice
+    path.write_text(path.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
+    assert [d.doc_id for d in read_file(path, records=slice(1, 3))] == ["r1", "r2"]
+    with pytest.raises(IngestError, match=":7"):
+        read_file(path, records=slice(5, 6))
+
+
 def test_ingest_records_keep_fields_and_order(data_dir):
     docs = read_file(data_dir / "records.jsonl")
     assert [d.doc_id for d in docs] == ["r1", "r2", "r3"]

@@ -159,3 +159,19 @@ def test_run_does_not_import_pandas(tmp_path, data_dir):
             "assert s['ok'] == 1, s\nprint('pandas' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_run_slices_record_files_by_size_and_processes_each_record_once(tmp_path, monkeypatch):
+    import pipeline.run as run_module
+
+    recs = [{"id": f"r{i}", "text": "学校与企业合作共建实训基地。" * (20 if i % 3 else 200)} for i in range(30)]
+    path = tmp_path / "recs.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", encoding="utf-8")
+    monkeypatch.setattr(run_module, "SLICE_CHARS", 5000)
+    slices = run_module._record_slices(path, 16)
+    assert slices[0][0] == 0 and slices[-1][1] == 30 and all(a[1] == b[0] for a, b in zip(slices, slices[1:]))
+    assert len(slices) > 2 and all(hi - lo <= 16 for lo, hi in slices)
+    out = tmp_path / "out"
+    s = run_pipeline([path], out, workers=2)
+    assert s["ok"] == 1 and s["documents"] == 30
+    assert sorted(pd.read_parquet(out / "documents.parquet").doc_id) == sorted(r["id"] for r in recs)
