@@ -193,7 +193,10 @@ SLICE_CHARS = 100_000
 
 
 def _item_bytes(item) -> float:
+    """Input size of a work item in bytes: the file's size, or a record slice's (its 5th field)."""
     path, lo, hi = item[:3]
+    if lo is not None and len(item) > 4:
+        return item[4]
     size = Path(path).stat().st_size
     if lo is None:
         return size
@@ -201,23 +204,39 @@ def _item_bytes(item) -> float:
 
 
 def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
-    """Work items grouped into chunks: about 4 per worker so all stay busy, and none holding more
-    than CHUNK_BYTES of input or max_items items, so memory does not grow with the corpus."""
+    """Work items grouped into chunks of nearly equal input, largest first.
+
+    At least 4 chunks per worker so all stay busy to the end, and enough that none holds much
+    more than CHUNK_BYTES of input or more than max_items items, so memory does not grow with
+    the corpus. Items go, largest first, to the chunk with least input so far (the LPT rule):
+    a pool handing out the largest chunks first then finishes its workers close together.
+    """
+    import heapq
+    import math
+
     if not todo:
         return []
     sized = sorted(((_item_bytes(it), it) for it in todo), key=lambda x: -x[0])
     total = sum(b for b, _ in sized)
-    budget = min(CHUNK_BYTES, max(total / (workers * 4), 1))
-    chunks, current, used = [], [], 0.0
+    n = min(len(sized), max(workers * 4, math.ceil(total / CHUNK_BYTES), math.ceil(len(sized) / max_items)))
+    members: list[list] = [[] for _ in range(n)]
+    load = [0.0] * n
+    heap = [(0.0, k) for k in range(n)]
     for b, it in sized:
-        if current and (used + b > budget or len(current) >= max_items):
-            chunks.append(current)
-            current, used = [], 0.0
-        current.append(it)
-        used += b
-    if current:
-        chunks.append(current)
-    return chunks
+        used, k = heapq.heappop(heap)
+        while len(members[k]) >= max_items:  # full: it leaves the heap (n·max_items ≥ items)
+            used, k = heapq.heappop(heap)
+        members[k].append(it)
+        load[k] = used + b
+        heapq.heappush(heap, (load[k], k))
+    order = sorted(range(n), key=lambda k: -load[k])
+    # within a chunk, the slices of one record file in a row: the file is decoded once for them
+    return [sorted(members[k], key=_item_order) for k in order if members[k]]
+
+
+def _item_order(item) -> tuple:
+    path, lo = (item, -1) if isinstance(item, (str, os.PathLike)) else (item[0], item[1] if item[1] is not None else -1)
+    return str(path), lo
 
 
 @lru_cache(maxsize=256)
@@ -232,14 +251,14 @@ def _count_records(path: Path) -> int:
 
 
 @lru_cache(maxsize=256)
-def _record_slices_cached(path: str, max_records: int, digest: str) -> tuple[tuple[int, int], ...]:
+def _record_slices_cached(path: str, max_records: int, digest: str) -> tuple[tuple[int, int, int], ...]:
     return tuple(_record_slices(Path(path), max_records))
 
 
-def _record_slices(path: Path, max_records: int) -> list[tuple[int, int]]:
-    """(first, end) record ranges of a record file: at most ``max_records`` records and about
-    SLICE_CHARS characters each (CSV: by count only). Fixed by the file's content alone, so a
-    rerun with any number of workers finds the same slices done."""
+def _record_slices(path: Path, max_records: int) -> list[tuple[int, int, int]]:
+    """(first, end, characters) record ranges of a record file: at most ``max_records`` records
+    and about SLICE_CHARS characters each (CSV: by count only). Fixed by the file's content
+    alone, so a rerun with any number of workers finds the same slices done."""
     import csv
 
     from .ingest import decode_bytes, record_lines
@@ -247,15 +266,16 @@ def _record_slices(path: Path, max_records: int) -> list[tuple[int, int]]:
     text, _, _ = decode_bytes(path.read_bytes())
     if path.suffix.lower() == ".csv":
         n = max(0, sum(1 for _ in csv.reader(text.splitlines())) - 1)
-        return [(lo, min(lo + max_records, n)) for lo in range(0, n, max_records)]
+        per = len(text) / max(n, 1)
+        return [(lo, min(lo + max_records, n), int(per * (min(lo + max_records, n) - lo))) for lo in range(0, n, max_records)]
     bounds, lo, size = [], 0, 0
     for i, (_, line) in enumerate(record_lines(text)):
         if i > lo and (i - lo >= max_records or size >= SLICE_CHARS):
-            bounds.append((lo, i))
+            bounds.append((lo, i, size))
             lo, size = i, 0
         size += len(line)
     if size:
-        bounds.append((lo, i + 1))
+        bounds.append((lo, i + 1, size))
     return bounds
 
 
@@ -410,7 +430,8 @@ def run_pipeline(
             if len(slices) > 1:
                 # Big record files are split into fixed slices of records, so workers share them
                 # and a rerun knows exactly which slices are done.
-                items = [(str(p), lo, hi, h) for lo, hi in slices]
+                # (the 5th field sizes the slice for chunking: ~3 UTF-8 bytes a Chinese character)
+                items = [(str(p), lo, hi, h, 3 * chars) for lo, hi, chars in slices]
         left = [it for it in items if (h, it[1], it[2]) not in done_keys]
         if not left:
             pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})

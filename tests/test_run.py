@@ -170,8 +170,21 @@ def test_run_slices_record_files_by_size_and_processes_each_record_once(tmp_path
     monkeypatch.setattr(run_module, "SLICE_CHARS", 5000)
     slices = run_module._record_slices(path, 16)
     assert slices[0][0] == 0 and slices[-1][1] == 30 and all(a[1] == b[0] for a, b in zip(slices, slices[1:]))
-    assert len(slices) > 2 and all(hi - lo <= 16 for lo, hi in slices)
+    assert len(slices) > 2 and all(hi - lo <= 16 for lo, hi, _ in slices)
     out = tmp_path / "out"
     s = run_pipeline([path], out, workers=2)
     assert s["ok"] == 1 and s["documents"] == 30
     assert sorted(pd.read_parquet(out / "documents.parquet").doc_id) == sorted(r["id"] for r in recs)
+
+
+def test_run_chunks_are_balanced_largest_first():
+    import pipeline.run as run_module
+
+    items = [("f.jsonl", k, k + 1, "h", size) for k, size in enumerate([90, 10, 10, 10, 10, 30, 30, 50, 60, 20, 20, 20])]
+    chunks = run_module._chunks(items, workers=2, max_items=16)
+    loads = [sum(it[4] for it in c) for c in chunks]
+    assert sorted(it for c in chunks for it in c) == sorted(items)  # every item once
+    assert loads == sorted(loads, reverse=True) and len(chunks) == 8
+    assert loads[0] == 90 and min(loads) == 30  # the largest item alone; the small ones pooled, none left tiny
+    capped = run_module._chunks(items, workers=1, max_items=2)
+    assert all(len(c) <= 2 for c in capped) and sum(map(len, capped)) == len(items)
