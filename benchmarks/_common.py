@@ -43,3 +43,16 @@ def machine() -> str:
 
 def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def compile_package() -> None:
+    """Write the package's bytecode (.pyc), as ``pip install`` does, so that start-up times count
+    what an installed chanjiao pays: an editable checkout under PYTHONDONTWRITEBYTECODE (as on
+    the development machine) would otherwise compile every module at every start."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("pipeline")
+    if spec and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)

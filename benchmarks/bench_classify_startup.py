@@ -13,13 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, machine
+from _common import ROOT, compile_package, machine
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
+    compile_package()
     src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus" / "sample_src").glob("*.txt")))
     lines, doc = src.splitlines(), []
     while sum(map(len, doc)) < 5000 and lines:

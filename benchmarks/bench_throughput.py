@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import GWR, machine
+from _common import GWR, compile_package, machine
 
 FILES = [GWR / "cpc_congress_reports.jsonl", GWR / "government_work_reports.jsonl"]
 
@@ -84,6 +84,7 @@ def main() -> None:
                          "shared machine hits both sides of a ratio; medians are reported")
     ap.add_argument("--repeat", type=int, default=0, help="also time 1 and 2 workers over the corpus repeated N times")
     args = ap.parse_args()
+    compile_package()
     docs = texts()
     chars = sum(map(len, docs))
     print(f"machine: {machine()}")

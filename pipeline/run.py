@@ -19,7 +19,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -558,9 +558,11 @@ def _finalize(outdir, done, pre_manifest, fw, card, cfg, formats, started, t0, i
     from .io import atomic_path
 
     parts = [d["part"] for d in done]
-    counts = {}
-    for table in TABLES:
-        counts[table] = _concat_parts(outdir, table, [d["part"] for d in done if table in d["tables"]], outdir / f"{table}.parquet")
+    # the tables are concatenated side by side: Parquet reading and writing release the GIL
+    with ThreadPoolExecutor(max_workers=max(1, min(len(TABLES), workers or 1))) as pool:
+        futures = {table: pool.submit(_concat_parts, outdir, table, [d["part"] for d in done if table in d["tables"]],
+                                      outdir / f"{table}.parquet") for table in TABLES}
+        counts = {table: f.result() for table, f in futures.items()}
     # Co-occurrence tables from the paragraphs and actors (sentence-free, paragraph window).
     if counts.get("paragraphs") and counts.get("actors"):
         _cooccurrence(outdir, fw, done)
