@@ -525,8 +525,13 @@ class _Progress:
             self.bar.close()
 
 
+#: Row groups of the final tables gather parts up to this many bytes (in memory at a time).
+ROW_GROUP_BYTES = 64 * 1024 * 1024
+
+
 def _concat_parts(outdir: Path, table: str, parts: list[str], target: Path) -> int:
-    """Stream part files into one Parquet file, one row group per part (memory stays flat)."""
+    """Stream part files into one Parquet file; parts are gathered into row groups of up to
+    ROW_GROUP_BYTES, so memory stays flat however many parts there are."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -542,14 +547,22 @@ def _concat_parts(outdir: Path, table: str, parts: list[str], target: Path) -> i
     with atomic_path(target) as tmp:
         # zstd: the smallest of the codecs every Parquet reader (pandas, DuckDB, R arrow) knows
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            pending: list = []
             for f in files:
                 t = pq.ParquetFile(f).read()  # (not read_table: its dataset layer imports pandas)
-                t = t.select([c for c in schema.names if c in t.column_names])
-                for name in schema.names:
-                    if name not in t.column_names:
-                        t = t.append_column(name, pa.nulls(len(t), type=schema.field(name).type))
-                writer.write_table(t.select(schema.names).cast(schema))
+                if t.schema != schema:  # (a cast loads pyarrow.compute: only when a part differs)
+                    t = t.select([c for c in schema.names if c in t.column_names])
+                    for name in schema.names:
+                        if name not in t.column_names:
+                            t = t.append_column(name, pa.nulls(len(t), type=schema.field(name).type))
+                    t = t.select(schema.names).cast(schema)
+                pending.append(t)
                 n += len(t)
+                if sum(x.nbytes for x in pending) >= ROW_GROUP_BYTES:
+                    writer.write_table(pa.concat_tables(pending))
+                    pending = []
+            if pending:
+                writer.write_table(pa.concat_tables(pending))
     return n
 
 
