@@ -551,7 +551,7 @@ class _Progress:
 
 
 #: Row groups of the final tables gather parts up to this many bytes (in memory at a time).
-ROW_GROUP_BYTES = 64 * 1024 * 1024
+ROW_GROUP_BYTES = 16 * 1024 * 1024
 
 
 def _concat_parts(outdir: Path, table: str, parts: list[str], target: Path) -> int:
