@@ -447,7 +447,8 @@ def agreement(coder_a, coder_b):
 @click.option("--formats", default="parquet", show_default=True, help="Comma-separated extra copies: parquet,csv,xlsx.")
 @click.option("--segmenter", "segmenter", type=click.Choice(["rjieba", "jieba"]), default="rjieba", show_default=True, help="Segmentation engine.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any input failed.")
-@click.option("--chunk-size", type=int, default=16, show_default=True, help="Documents per work item.")
+@click.option("--chunk-size", type=int, default=16, show_default=True,
+              help="Files per work item; records per slice of a record file (slices also end near 100,000 characters).")
 @library_errors
 def run(inputs, outdir, workers, engine, scheduler, framework, model, text_field, id_field, formats, segmenter, strict, chunk_size):
     """Run the whole pipeline over files/folders into an analysable dataset (resumable).
