@@ -309,13 +309,13 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
         # 深圳市人民政府 (ns) names a body; so, for a head that common nouns may name, does a
         # noun the segmenter glued to it (民政部门 n, 物价部门 l)
         best, anchored = starts[i], tags[i] in NAME_POS or (nouns_anchor and tags[i] in _GLUED_NOUN_POS)
-    j, pending, after_delim, named, verb_from = i - 1, None, False, False, None
+    j, pending, after_delim = i - 1, None, False
     while j >= 0 and start - starts[j] <= _MAX_NAME:
         s, e, tag, word = starts[j], ends[j], tags[j], words[j]
         if word in _BREAK_WORDS:
             break
         if (tag in NAME_POS and e - s >= 2) or (e - s == 1 and word in _LEVEL_CHARS) or word in _LEVEL_WORDS:
-            best, anchored, pending, named, verb_from = s, True, None, True, None
+            best, anchored, pending = s, True, None
             if word in _LEVEL_WORDS and j >= 2 and words[j - 1] in _LEVEL_DELIMS:
                 # 省、自治区、直辖市 + 人民政府: levels listed before one head
                 before = words[j - 2]
@@ -334,15 +334,11 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
             pending = pending if pending is not None else best
             best = s
             if nouns_anchor:
-                anchored, pending, verb_from = True, None, None
-        elif nouns_anchor and tag == "v" and e - s == 2 and e == best == start and not anchored:
-            # 市 + 统计 + 部门, 行政 + 执法 + 部门: a verb names the department's work, but only
-            # when a level or a noun stands before it (加强部门协作 names no department)
-            verb_from, best = best, s
-        elif nouns_anchor and not named and verb_from is None and word in _LIST_DELIMS and j > 0 and tags[j - 1] in ("n", "vn", "v"):
-            # 科技、财政、审计等部门: a list of common nouns sharing one head (not past a level or
-            # a name: 省计划行政管理部门、省科技行政管理部门 are two bodies; nor after a verb:
-            # 坚持和完善 + 人民代表大会 is no list)
+                anchored, pending = True, None
+        elif (nouns_anchor and word in _LIST_DELIMS and j > 0 and tags[j - 1] in ("n", "vn", "v")
+              and not words[j - 1].endswith(words[i])):
+            # 科技、财政、审计等部门: a list of common nouns sharing one head (but 省计划行政管理
+            # 部门、省科技行政管理部门 are two bodies: the item before the delimiter has its own head)
             after_delim = True
             j -= 1
             continue
@@ -350,8 +346,6 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
             break
         after_delim = False
         j -= 1
-    if verb_from is not None:
-        best = verb_from  # the verb had nothing before it that names a body
     if pending is not None:
         best = pending  # trailing common nouns with no name before them are not part of it
     return best, anchored

@@ -96,6 +96,7 @@ def tfidf_dot(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, w
     present = rows[starts]
     per_pair = np.take(weights, ids, axis=0)  # (np.take: several times faster than weights[ids] here)
     per_pair *= tf[:, None]
+    norms = np.where(norms > 0, norms, 1.0)  # (a row whose values are all 0: scores 0, as tfidf_coo_rows)
     out[present] = np.add.reduceat(per_pair, starts, axis=0) / norms[present, None]
     return out
 
@@ -234,13 +235,16 @@ def word_id_rows(texts: list[str], *, n_features: int = 2**15, engine: str = "rj
     ids = list(map(memo.get, tokens))
     if ids.count(None):  # new tokens: hash the words among them, mark the rest −1
         new = set(compress(tokens, map(is_, ids, repeat(None))))
-        if len(memo) + len(new) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
-            # replaced, not cleared: a thread reading the old memo keeps a complete one
-            memo = _WORD_ID_MEMO[n_features] = {}
         words = [t for t in new if not _is_punct(t)]
-        memo.update(dict.fromkeys(new, -1))
-        memo.update(zip(words, word_ids(words, n_features=n_features).tolist()))
-        ids = list(map(memo.get, tokens))
+        # final values in one update: a thread reading meanwhile never sees a word marked −1
+        fresh = dict.fromkeys(new, -1)
+        fresh.update(zip(words, word_ids(words, n_features=n_features).tolist()))
+        if len(memo) + len(fresh) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
+            # replaced, not cleared: a thread reading the old memo keeps a complete one
+            _WORD_ID_MEMO[n_features] = fresh
+        else:
+            memo.update(fresh)
+        ids = [fresh[t] if i is None else i for t, i in zip(tokens, ids)]
     arr = np.array(ids, dtype=np.int64)
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, tagged), dtype=np.int64, count=len(texts)))
     keep = arr >= 0

@@ -564,14 +564,17 @@ def _unwrap_pdf_lines(lines: list[str]) -> list[str]:
 def record_lines(text: str) -> list[tuple[int, str]]:
     """(line number, line) of the non-blank lines of a JSON Lines text: one record each.
 
-    Lines end at ``\n`` only: a record's text may hold U+2028 or other characters that
-    ``str.splitlines`` would break it at.
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only (JSON escapes them inside strings): a record's
+    text may hold U+2028 or other characters that ``str.splitlines`` would break it at.
     """
-    return [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return [(n, line) for n, line in enumerate(_LINE_END.split(text), 1) if line.strip()]
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @lru_cache(maxsize=1)
-def _decoded_record_lines(path: str, mtime_ns: int, size: int) -> tuple[list[tuple[int, str]], str, list[str]]:
+def _decoded_record_lines(path: str, stat_key: tuple) -> tuple[list[tuple[int, str]], str, list[str]]:
     # the slices of one big record file are read one after another: decode and split it once
     text, enc, warns = decode_bytes(Path(path).read_bytes())
     return record_lines(text), enc, warns
@@ -590,7 +593,8 @@ def _parse_record(p: Path, n: int, line: str) -> dict:
 def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | None, records: slice | None = None) -> Iterator[Document]:
     if fmt == "jsonl":
         st = p.stat()
-        lines, enc, warns = _decoded_record_lines(str(p), st.st_mtime_ns, st.st_size)
+        # (inode and change time too: a same-size copy that keeps the mtime is another file)
+        lines, enc, warns = _decoded_record_lines(str(p), (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size))
         # only the requested slice is parsed (and the first record, which names the fields)
         wanted = lines if records is None else lines[records]
         rows = [(n, _parse_record(p, n, line)) for n, line in wanted]

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -103,12 +104,22 @@ def _fewer_collections():
     """
     import gc
 
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 50_000), *old[1:])
+    with _GC_LOCK:
+        if _GC_SAVED[1] == 0:  # the outermost of overlapping calls (threads) saves and restores
+            _GC_SAVED[0] = gc.get_threshold()
+            gc.set_threshold(max(_GC_SAVED[0][0], 50_000), *_GC_SAVED[0][1:])
+        _GC_SAVED[1] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _GC_LOCK:
+            _GC_SAVED[1] -= 1
+            if _GC_SAVED[1] == 0:
+                gc.set_threshold(*_GC_SAVED[0])
+
+
+_GC_LOCK = threading.Lock()
+_GC_SAVED: list = [None, 0]  # thresholds before the first call, calls running
 
 
 def _process_files(items: list, cfg: RunConfig) -> dict:
@@ -280,6 +291,31 @@ def _record_slices_cached(path: str, max_records: int, digest: str) -> tuple[tup
     return tuple(_record_slices(Path(path), max_records))
 
 
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, merged [lo, hi) ranges."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _uncovered(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [lo, hi) outside the merged ranges ``covered``."""
+    out, pos = [], lo
+    for a, b in covered:
+        if b <= pos or a >= hi:
+            continue
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
+    if pos < hi:
+        out.append((pos, hi))
+    return out
+
+
 def _record_slices(path: Path, max_records: int) -> list[tuple[int, int, int]]:
     """(first, end, characters) record ranges of a record file: at most ``max_records`` records
     and about SLICE_CHARS characters each (CSV: by count only). Fixed by the file's content
@@ -436,6 +472,10 @@ def run_pipeline(
     _clean_orphans(outdir, done)
     parts_before = {d["part"] for d in done}
     done_keys = {(m["content_hash"], m.get("lo"), m.get("hi")) for d in done for m in d["manifest"] if m["status"] == "ok"}
+    done_ranges: dict[str, list[tuple[int, int]]] = {}
+    for h_, lo_, hi_ in done_keys:
+        if lo_ is not None:
+            done_ranges.setdefault(h_, []).append((lo_, hi_))
     todo, pre_manifest = [], []
     for p in iter_paths(inputs):
         if not p.exists() and not p.is_symlink():
@@ -450,13 +490,18 @@ def run_pipeline(
             pre_manifest.append(_pre_row(p, "failed", f"cannot read: {exc.strerror or exc}"))
             continue
         items: list = [(str(p), None, None, h)]
-        if p.suffix.lower() in RECORD_SUFFIXES:
+        if p.suffix.lower() in RECORD_SUFFIXES and (h, None, None) not in done_keys:
             slices = _record_slices_cached(str(p), chunk_size, h)
-            if len(slices) > 1:
-                # Big record files are split into fixed slices of records, so workers share them
-                # and a rerun knows exactly which slices are done.
+            if len(slices) > 1 or h in done_ranges:
+                # Big record files are split into slices of records, so workers share them. What
+                # is done is known by the records it covers, whatever slices an earlier run (other
+                # --chunk-size, other version) cut: only records not yet covered are processed.
                 # (the 5th field sizes the slice for chunking: ~3 UTF-8 bytes a Chinese character)
-                items = [(str(p), lo, hi, h, 3 * chars) for lo, hi, chars in slices]
+                covered = _merge(done_ranges.get(h, []))
+                items = [(str(p), a, b, h, 3 * chars * (b - a) // max(hi - lo, 1))
+                         for lo, hi, chars in slices for a, b in _uncovered(lo, hi, covered)]
+                if len(items) == 1 and items[0][1:3] == (0, slices[-1][1]):
+                    items = [(str(p), None, None, h)]
         left = [it for it in items if (h, it[1], it[2]) not in done_keys]
         if not left:
             pre_manifest.append({**_pre_row(p, "skipped", "already done (same content hash)"), "content_hash": h})
@@ -679,6 +724,7 @@ def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
     """actor_cooccurrence.parquet (type × type) and dimension_actor.parquet (dimension × type),
     counted over paragraphs: the sums of the counts each part brought back. Every paragraph row
     counts, so a text that occurs in two input files counts twice, in both tables."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .io import arrow_table, atomic_path
@@ -697,7 +743,8 @@ def _cooccurrence(outdir: Path, fw, done: list[dict]) -> None:
                     row[j] += v
     for name, key, names in (("actor_cooccurrence", "actor_actor", types), ("dimension_actor", "dimension_actor", dims)):
         matrix = totals[key]
-        table = arrow_table([{"row": name, **{t: int(r[j]) for j, t in enumerate(types)}} for name, r in zip(names, matrix)])
+        rows = [{"row": name, **{t: int(r[j]) for j, t in enumerate(types)}} for name, r in zip(names, matrix)]
+        table = arrow_table(rows) if rows else pa.schema([("row", pa.string())] + [(t, pa.int64()) for t in types]).empty_table()
         with atomic_path(outdir / f"{name}.parquet") as tmp:
             pq.write_table(table, tmp)
 

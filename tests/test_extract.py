@@ -29,6 +29,10 @@ MENTIONS = [
     ("应当向民政部门申请登记", [("民政部门", "government", "")]),
     ("市统计部门负责调查", [("市统计部门", "government", "负责")]),
     ("加强部门协作", []),
+    ("县加强部门配合", []),  # a verb between a level and the head names no department
+    ("政府设立委员会", [("政府", "government", "")]),
+    ("建立跨部门的政策信息互联网发布平台", []),  # 跨部门 is an adjective of scope
+    ("民政、财政、文广新闻出版、体育、市场监管、统计等部门", [("民政、财政、文广新闻出版、体育、市场监管、统计等部门", "government", "")]),
     # two departments listed are two mentions; a list of common nouns shares its head
     ("由省计划行政管理部门、省科技行政管理部门审查", [("省计划行政管理部门", "government", ""), ("省科技行政管理部门", "government", "")]),
     ("市科技、财政、审计等部门", [("市科技、财政、审计等部门", "government", "")]),

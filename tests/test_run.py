@@ -188,3 +188,26 @@ def test_run_chunks_are_balanced_largest_first():
     assert loads[0] == 90 and min(loads) == 30  # the largest item alone; the small ones pooled, none left tiny
     capped = run_module._chunks(items, workers=1, max_items=2)
     assert all(len(c) <= 2 for c in capped) and sum(map(len, capped)) == len(items)
+
+
+def test_run_resume_goes_by_records_covered_whatever_the_slicing(tmp_path):
+    recs = [{"id": f"r{i}", "text": f"第{i}号：学校与企业合作共建实训基地。"} for i in range(40)]
+    path = tmp_path / "recs.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_pipeline([path], out, workers=1, chunk_size=16)["documents"] == 40
+    # another --chunk-size (or another version's slicing) finds everything done
+    again = run_pipeline([path], out, workers=1, chunk_size=5)
+    assert again["processed"] == 0
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert len(docs) == 40 and docs.doc_id.nunique() == 40
+    # a run cut before its last commit: only the records not covered are processed, once
+    state = out / "_state" / "done.jsonl"
+    lines = state.read_text(encoding="utf-8").splitlines()
+    last = json.loads(lines[-1])
+    state.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    missing = sum(m["hi"] - m["lo"] for m in last["manifest"])  # records of the uncommitted part
+    third = run_pipeline([path], out, workers=1, chunk_size=3)
+    assert third["processed"] >= 1 and missing > 0
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert len(docs) == 40 and sorted(docs.doc_id) == sorted(r["id"] for r in recs)
