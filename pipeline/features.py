@@ -242,9 +242,10 @@ def word_id_rows(texts: list[str], *, n_features: int = 2**15, engine: str = "rj
         if len(memo) + len(fresh) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
             # replaced, not cleared: a thread reading the old memo keeps a complete one
             _WORD_ID_MEMO[n_features] = fresh
+            ids = [fresh[t] if i is None else i for t, i in zip(tokens, ids)]
         else:
             memo.update(fresh)
-        ids = [fresh[t] if i is None else i for t, i in zip(tokens, ids)]
+            ids = list(map(memo.get, tokens))
     arr = np.array(ids, dtype=np.int64)
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.fromiter(map(len, tagged), dtype=np.int64, count=len(texts)))
     keep = arr >= 0
