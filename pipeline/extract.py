@@ -138,6 +138,9 @@ class ActorMatcher:
         gaps = "|".join(map(re.escape, _ROLE_GAP))
         self._role_re = re.compile(f"(?:|{gaps})({'|'.join(map(re.escape, self.roles))})") if self.roles else None
         self.person_nouns = tuple(sorted(framework.person_nouns, key=len, reverse=True))
+        # after 的: up to four characters of modifier, then a person noun
+        nouns = "|".join(map(re.escape, self.person_nouns)) or "(?!)"
+        self._people_after_de = re.compile(rf"[\u4e00-\u9fff]{{0,4}}?(?:{nouns})")
         self.has_types = bool(framework.actor_types) and self.automaton is not None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
@@ -214,11 +217,14 @@ class ActorMatcher:
         return _Starts(ends), ends, _Column(tagged, 1), _Column(tagged, 0)
 
     def _names_people(self, text: str, end: int) -> bool:
+        """Whether the mention ending at ``end`` qualifies people: 企业职工, 学校的教师, and with
+        的 a short modifier between (外资企业的管理技术人员, 中介组织的从业人员)."""
         if not self.person_nouns:
             return False
-        rest = text[end:end + 8]
-        rest = rest[1:] if rest.startswith("的") else rest
-        return rest.startswith(self.person_nouns)
+        rest = text[end:end + 12]
+        if rest.startswith(self.person_nouns):
+            return True
+        return rest.startswith("的") and self._people_after_de.match(rest, 1) is not None
 
     def _role(self, text: str, end: int) -> str:
         if self._role_re is None:

@@ -41,6 +41,12 @@ MENTIONS = [
     ("村民委员会应当组织村民", [("村民委员会", "service", "组织")]),
     ("非营利性职业技能培训机构", [("非营利性职业技能培训机构", "school", "")]),
     ("本市职业学校教育", []),
+    # with 的, a short modifier may stand before the person noun (codebook: phrases naming people)
+    ("受聘于外资企业的管理技术人员", []),
+    ("支持学校的发展和企业的技术改造", [("学校", "school", ""), ("企业", "enterprise", "")]),
+    # legislatures are outside the typology; 无政府主义 names no government
+    ("全国人民代表大会常务委员会", []),
+    ("反对无政府主义", []),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
