@@ -11,12 +11,16 @@ Example:
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from .codebook import load_framework
 from .extract import load_term_matcher
 
 UNITS = ("sentence", "paragraph", "document")
+log = logging.getLogger(__name__)
+_WARNED: set = set()
 
 
 def load_classifier(model: str | None = None, *, framework: str | None = None, portable: bool = True):
@@ -41,8 +45,15 @@ def load_classifier(model: str | None = None, *, framework: str | None = None, p
         if found is None:
             return load_classifier("lexicon", framework=framework)
         est, card = load_model(found, portable=portable)
-        if card.get("framework", {}).get("sha256") != fw.sha256:
-            return load_classifier("lexicon", framework=framework)
+        trained_for = card.get("framework", {})
+        if trained_for.get("sha256") != fw.sha256:
+            if trained_for.get("id") == fw.id and (fw.path, fw.sha256) not in _WARNED:
+                # the same scheme, edited: say so once, or scores quietly change their nature
+                _WARNED.add((fw.path, fw.sha256))
+                log.warning("%s differs from the framework the default model was trained on; classifying with "
+                            "the lexicon scorer (retrain with `chanjiao train LABELS -o DIR --framework FILE`)", fw.path)
+            est, card = load_classifier("lexicon", framework=framework)
+            return est, {**card, "note": "default model trained for another framework: lexicon scorer used"}
         return est, card
     return load_model(model, framework=fw, portable=portable)
 

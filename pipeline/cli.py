@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -100,6 +101,21 @@ def cli():
     Read documents in any format and encoding, segment them, find dimension keywords and
     actor mentions (官产学研服), and code every paragraph on the framework's dimensions.
     """
+    _warnings_to_stderr()
+
+
+_HANDLER: logging.Handler | None = None
+
+
+def _warnings_to_stderr() -> None:
+    """The library's warnings (a framework the default model was not trained for, …) on stderr."""
+    global _HANDLER
+    if _HANDLER is None:
+        _HANDLER = logging.StreamHandler()
+        _HANDLER.setLevel(logging.WARNING)
+        _HANDLER.setFormatter(logging.Formatter("chanjiao: %(message)s"))
+        logging.getLogger("pipeline").addHandler(_HANDLER)
+    _HANDLER.setStream(sys.stderr)  # (the current one: tests swap it)
 
 
 # ---------------------------------------------------------------- ingest / segment

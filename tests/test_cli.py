@@ -225,3 +225,16 @@ def test_cli_keywords_corpus_level(runner, data_dir):
     assert corpus["tfidf"] and corpus["textrank"]
     per_doc = sum(t["count"] for x in rows[:2] for t in x["dimension_terms"].get("resources", []))
     assert sum(t["count"] for t in corpus["dimension_terms"]["resources"]) == per_doc
+
+
+def test_cli_classify_warns_when_the_framework_was_edited(runner, tmp_path, data_dir):
+    from pipeline.codebook import bundled_framework_path
+
+    edited = tmp_path / "four_dimensions.yaml"
+    edited.write_text(bundled_framework_path().read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", str(edited), "-o", str(tmp_path / "o.jsonl")])
+    assert r.exit_code == 0, r.output
+    assert "differs from the framework the default model was trained on" in r.stderr and "lexicon scorer" in r.stderr
+    # another scheme altogether is expected to have no trained model: no warning
+    r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", "policy_instruments", "-o", str(tmp_path / "p.jsonl")])
+    assert r.exit_code == 0 and "differs" not in r.stderr
