@@ -71,10 +71,8 @@ def tfidf_coo_rows(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarr
     """:func:`tfidf_coo` from flat (row, id) pairs, in any order (see :func:`char_ngram_rows`)."""
     if not len(ids):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    rows, ids, tf = _pair_counts(rows, ids, n_docs, n_features, sublinear)
-    vals = tf * idf[ids]
-    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_docs))
-    return rows, ids, vals / np.where(norms[rows] > 0, norms[rows], 1.0)
+    rows, ids, tf, vals, norms = _weighted_pairs(rows, ids, n_docs, idf, n_features, sublinear)
+    return rows, ids, vals / norms[rows]
 
 
 def tfidf_dot(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, weights: np.ndarray, *,
@@ -88,17 +86,24 @@ def tfidf_dot(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, w
     out = np.zeros((n_docs, weights.shape[1]))
     if not len(ids):
         return out
-    rows, ids, tf = _pair_counts(rows, ids, n_docs, n_features, sublinear)
-    vals = tf * idf[ids]
-    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_docs))
+    rows, ids, tf, _, norms = _weighted_pairs(rows, ids, n_docs, idf, n_features, sublinear)
     # rows come out sorted: one reduceat sums each row's pairs
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     present = rows[starts]
     per_pair = np.take(weights, ids, axis=0)  # (np.take: several times faster than weights[ids] here)
     per_pair *= tf[:, None]
-    norms = np.where(norms > 0, norms, 1.0)  # (a row whose values are all 0: scores 0, as tfidf_coo_rows)
     out[present] = np.add.reduceat(per_pair, starts, axis=0) / norms[present, None]
     return out
+
+
+def _weighted_pairs(rows: np.ndarray, ids: np.ndarray, n_docs: int, idf: np.ndarray, n_features: int,
+                    sublinear: bool) -> tuple[np.ndarray, ...]:
+    """(rows, ids, tf, tf·idf, L2 norm per row) of the distinct pairs; a norm of 0 (a row whose
+    values are all 0) is given as 1, so dividing by it leaves those values 0."""
+    rows, ids, tf = _pair_counts(rows, ids, n_docs, n_features, sublinear)
+    vals = tf * idf[ids]
+    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_docs))
+    return rows, ids, tf, vals, np.where(norms > 0, norms, 1.0)
 
 
 def _pair_counts(rows: np.ndarray, ids: np.ndarray, n_docs: int, n_features: int,

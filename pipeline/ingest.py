@@ -596,26 +596,25 @@ def _read_records(p: Path, fmt: str, *, text_field: str | None, id_field: str | 
         # (inode and change time too: a same-size copy that keeps the mtime is another file)
         lines, enc, warns = _decoded_record_lines(str(p), (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size))
         # only the requested slice is parsed (and the first record, which names the fields)
-        wanted = lines if records is None else lines[records]
-        rows = [(n, _parse_record(p, n, line)) for n, line in wanted]
-        if lines and records is not None and records.start:
-            rows = [(lines[0][0], _parse_record(p, *lines[0])), *rows]
-            records = slice(1, None)
+        rows = [(n, _parse_record(p, n, line)) for n, line in (lines if records is None else lines[records])]
+        if records is None or not records.start:
+            first = rows[0][1] if rows else None
         else:
-            records = None
+            first = _parse_record(p, *lines[0]) if lines else None
     else:
         text, enc, warns = decode_bytes(p.read_bytes())
         rows = list(enumerate(csv.DictReader(io.StringIO(text)), 2))
-    if not rows:
+        first = rows[0][1] if rows else None
+        rows = rows if records is None else rows[records]
+    if first is None:
         raise IngestError(p, "no records")
-    first = rows[0][1]
     tf = text_field or next((k for k in ("text", "content", "body", "正文") if k in first), None)
     if tf is None or tf not in first:
         raise IngestError(p, f"no text field {text_field or 'text'!r} in records (fields: {', '.join(first)})")
     idf = id_field or ("id" if "id" in first else None)
     if id_field and id_field not in first:
         raise IngestError(p, f"no id field {id_field!r} in records (fields: {', '.join(first)})")
-    for n, rec in rows if records is None else rows[records]:
+    for n, rec in rows:
         body = rec.get(tf)
         body = "" if body is None else str(body)
         meta = {k: v for k, v in rec.items() if k not in (tf, idf)}

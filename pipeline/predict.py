@@ -73,7 +73,11 @@ class PortableModel:
         self._intercept = arrays["intercept"]
         self._idf_words = arrays["idf_words"]
         self._idf_chars = arrays["idf_chars"]
-        self._folded: tuple[np.ndarray, np.ndarray] | None = None
+        # the n-gram weights as (n_features × classes) arrays with the IDF folded in
+        n0 = config["n_lexicon"] + config["n_actors"]
+        nw, nc = config["words"]["n_features"], config["chars"]["n_features"]
+        self._w_words = np.ascontiguousarray(self._coef[:, n0:n0 + nw].T * self._idf_words[:, None])
+        self._w_chars = np.ascontiguousarray(self._coef[:, n0 + nw:n0 + nw + nc].T * self._idf_chars[:, None])
 
     @classmethod
     def load(cls, model_dir: str | os.PathLike) -> PortableModel:
@@ -91,22 +95,11 @@ class PortableModel:
         dense = np.hstack([np.log1p(lexicon_counts),
                            features.actor_features(texts, framework=self.framework, engine=self.engine)])
         z = dense @ self._coef[:, : n_lex + n_act].T + self._intercept
-        w_words, w_chars = self._idf_weights()
         word_rows = features.word_id_rows(texts, n_features=nw, engine=self.engine, framework=self.framework)
         char_rows = features.char_ngram_rows(texts, ngram_range=tuple(cfg["chars"]["ngram_range"]), n_features=nc)
-        z += features.tfidf_dot(*word_rows, len(texts), self._idf_words, w_words, n_features=nw)
-        z += features.tfidf_dot(*char_rows, len(texts), self._idf_chars, w_chars, n_features=nc)
+        z += features.tfidf_dot(*word_rows, len(texts), self._idf_words, self._w_words, n_features=nw)
+        z += features.tfidf_dot(*char_rows, len(texts), self._idf_chars, self._w_chars, n_features=nc)
         return 1.0 / (1.0 + np.exp(-z))
-
-    def _idf_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """The n-gram weights as (n_features × classes) arrays with the IDF folded in (made once)."""
-        if self._folded is None:
-            cfg = self.config
-            n0 = cfg["n_lexicon"] + cfg["n_actors"]
-            nw, nc = cfg["words"]["n_features"], cfg["chars"]["n_features"]
-            self._folded = (np.ascontiguousarray(self._coef[:, n0:n0 + nw].T * self._idf_words[:, None]),
-                            np.ascontiguousarray(self._coef[:, n0 + nw:n0 + nw + nc].T * self._idf_chars[:, None]))
-        return self._folded
 
     def predict_proba(self, X) -> np.ndarray:
         texts = ["" if x is None else str(x) for x in X]

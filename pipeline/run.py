@@ -236,7 +236,8 @@ def _item_bytes(item) -> float:
     size = Path(path).stat().st_size
     if lo is None:
         return size
-    return size * (hi - lo) / max(_count_records_cached(path, item[3] if len(item) > 3 else ""), 1)
+    slices = _record_slices_cached(str(path), 1 << 62, item[3] if len(item) > 3 else "")
+    return size * (hi - lo) / max(slices[-1][1] if slices else 0, 1)
 
 
 def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
@@ -273,17 +274,6 @@ def _chunks(todo: list, *, workers: int, max_items: int) -> list[list]:
 def _item_order(item) -> tuple:
     path, lo = (item, -1) if isinstance(item, (str, os.PathLike)) else (item[0], item[1] if item[1] is not None else -1)
     return str(path), lo
-
-
-@lru_cache(maxsize=256)
-def _count_records_cached(path: str, digest: str = "") -> int:
-    return _count_records(Path(path))
-
-
-def _count_records(path: Path) -> int:
-    """Records in a .jsonl/.csv file, counted as :func:`pipeline.ingest.read_file` reads them."""
-    slices = _record_slices(path, 1 << 62)
-    return slices[-1][1] if slices else 0
 
 
 @lru_cache(maxsize=256)
