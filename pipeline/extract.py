@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import itemgetter
 
 from .codebook import Framework, load_framework
@@ -39,6 +39,14 @@ class _ActorEntry:
     needs_name: bool = False
 
 
+def _automaton(patterns: list[str], matchkind):
+    """An Aho–Corasick automaton as a DFA: a few milliseconds more to build than the default
+    NFA, and matching about 1.5× faster on policy text (a few thousand patterns)."""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(patterns, matchkind=matchkind, implementation=ahocorasick_rs.Implementation.DFA)
+
+
 class TermMatcher:
     """Per-dimension automata over a framework's terms, with its exclusion phrases."""
 
@@ -55,17 +63,18 @@ class TermMatcher:
                 entries.setdefault(e, []).append((k, None))
             for t in d.terms:
                 entries.setdefault(t.text, []).append((k, (t.text, t.weight, t.category)))
+        self.dim_ids = framework.dimension_ids
+        # per string: (dimension index, TermHit fields but the offsets, or None for an exclusion)
         self._roles: list[tuple] = []
         for roles in entries.values():
             # a term and an exclusion of the same text in one dimension: the term stands
             by_dim: dict[int, tuple | None] = {}
             for k, val in roles:
                 if by_dim.get(k) is None:
-                    by_dim[k] = val
+                    by_dim[k] = None if val is None else (self.dim_ids[k], val[2], val[0], val[1])
             self._roles.append(tuple(by_dim.items()))
         # Every match, nested ones included (the nesting rule is applied per dimension below).
-        self.automaton = ahocorasick_rs.AhoCorasick(list(entries), matchkind=ahocorasick_rs.MatchKind.Standard) if entries else None
-        self.dim_ids = framework.dimension_ids
+        self.automaton = _automaton(list(entries), ahocorasick_rs.MatchKind.Standard) if entries else None
 
     def find(self, text: str) -> list[TermHit]:
         """Term hits in ``text`` sorted by position.
@@ -82,27 +91,26 @@ class TermMatcher:
     def _find(self, text: str) -> list[TermHit]:
         if not text or self.automaton is None:
             return []
-        per_dim: list[list] = [[] for _ in self.dim_ids]
+        matches = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        if not matches:
+            return []
         roles_of = self._roles
-        for i, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
-            for k, val in roles_of[i]:
-                per_dim[k].append((start, start - end, val))
-        hits: list[TermHit] = []
-        for k, found in enumerate(per_dim):
-            if not found:
-                continue
-            found.sort()
-            last_end = -1
-            for start, neg_n, val in found:
-                # leftmost-longest: a match inside an earlier, longer one is dropped
-                if self.longest and start < last_end:
-                    continue
-                last_end = start - neg_n
+        # (start, −end, dimension): per dimension, the longest match at a position comes first
+        found = [(start, -end, k, val) for i, start, end in matches for k, val in roles_of[i]]
+        found.sort()
+        kept = []
+        if self.longest:
+            last_end = [-1] * len(self.dim_ids)
+            for start, neg_end, k, val in found:
+                if start < last_end[k]:
+                    continue  # leftmost-longest: a match inside an earlier, longer one of its dimension
+                last_end[k] = -neg_end
                 if val is not None:
-                    term, weight, cat = val
-                    hits.append(TermHit(self.dim_ids[k], cat, term, weight, start, start - neg_n))
-        hits.sort(key=lambda h: (h.start, h.end))
-        return hits
+                    kept.append((start, -neg_end, k, val))
+        else:
+            kept = [(start, -neg_end, k, val) for start, neg_end, k, val in found if val is not None]
+        kept.sort()  # by position, then dimension
+        return [TermHit(*val, start, end) for start, end, _, val in kept]
 
 
 class ActorMatcher:
@@ -131,7 +139,7 @@ class ActorMatcher:
             for word in t.exclude:
                 entries.setdefault(word, None)
         self._entries = list(entries.values())
-        self.automaton = ahocorasick_rs.AhoCorasick(list(entries), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if entries else None
+        self.automaton = _automaton(list(entries), ahocorasick_rs.MatchKind.LeftmostLongest) if entries else None
         self.roles = sorted(framework.roles, key=len, reverse=True)
         # role word right after the mention, perhaps after a gap word (政府 + 应当 + 统筹); the
         # empty gap is tried first, then each gap in order, as a reader would
@@ -160,7 +168,7 @@ class ActorMatcher:
         raw = [[s, e, entries[i]] for i, s, e in self.automaton.find_matches_as_indexes(text) if entries[i] is not None]
         if not raw:
             return []
-        tokens = self._tokens(text, tagged)
+        tokens = self._tokens(text, tagged, raw[-1][1])
         kept = []
         for r in raw:
             if _straddles(r[0], r[1], tokens):
@@ -206,14 +214,20 @@ class ActorMatcher:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
 
-    def _tokens(self, text: str, tagged) -> tuple:
-        """(starts, ends, tags, words) of the tokens of ``text``: the ends are built at C speed,
-        the rest are views read on demand (a paragraph's matches look at a few tokens only)."""
+    def _tokens(self, text: str, tagged, upto: int) -> tuple:
+        """(starts, ends, tags, words) of the tokens of ``text`` up to the one holding character
+        ``upto − 1`` at least: the ends are built at C speed, the rest are views read on demand
+        (a paragraph's matches look at a few tokens only)."""
         if tagged is None:
             from .segment import load_segmenter
 
             tagged = load_segmenter(self._seg_key[0], self._seg_key[1], self._seg_key[2]).tag(text)
-        ends = list(accumulate(map(len, map(itemgetter(0), tagged))))
+        # tokens past the last match are never looked at: guess how many come before it
+        n = len(tagged)
+        guess = min(n, upto * n // max(len(text), 1) + 8)
+        ends = list(accumulate(map(len, map(itemgetter(0), islice(tagged, guess)))))
+        if guess < n and (not ends or ends[-1] < upto):
+            ends = list(accumulate(map(len, map(itemgetter(0), tagged))))
         return _Starts(ends), ends, _Column(tagged, 1), _Column(tagged, 0)
 
     def _names_people(self, text: str, end: int) -> bool:

@@ -15,7 +15,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import filterfalse, repeat
+from itertools import compress, filterfalse, repeat
 from operator import itemgetter, mul
 from pathlib import Path
 
@@ -157,14 +157,43 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
 
     table = load_idf(idf)
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
-    tf = _candidate_counts(pairs, engine)
-    if not tf:
+    if engine == "rjieba":
+        # every word counted at C speed; its weight (IDF, or 0 for a non-candidate) remembered
+        tf = Counter(map(itemgetter(0), pairs))
+        weights = _tfidf_weights(idf, table, pairs, tf)
+    else:
+        tf = _candidate_counts(pairs, engine)
+        weights = list(map(table.get, tf, repeat(table[""])))
+    total = sum(compress(tf.values(), weights))
+    if not total:
         return []
-    total = sum(tf.values())
-    words = list(tf)
-    # score = tf · idf; built with map/zip so the per-word work stays in C
-    scores = map(mul, tf.values(), map(table.get, words, repeat(table[""])))
-    return [(w, score / total) for score, w in heapq.nlargest(top, zip(scores, words))]
+    # score = tf · idf, built with map/zip so the per-word work stays in C; ties go to the later word
+    best = heapq.nlargest(top, zip(map(mul, tf.values(), weights), tf))
+    return [(w, score / total) for score, w in best if score > 0]
+
+
+def _tfidf_weights(idf: str | None, table: dict[str, float], pairs, counts) -> list[float]:
+    """Per word of ``counts``: its IDF when it is a keyword candidate, else 0 (IDF is ≥ 1).
+
+    Remembered per IDF table, on the same terms as :func:`_judged` (the default engine tags a
+    word alike everywhere)."""
+    memo = _weight_memo(idf)
+    weights = list(map(memo.get, counts))
+    if None in weights:
+        if len(memo) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
+            memo.clear()
+        tag_of = dict(pairs)
+        stop = load_stopwords()
+        default = table[""]
+        for k, w in enumerate(counts):
+            if weights[k] is None:
+                weights[k] = memo[w] = table.get(w, default) if _candidate(w, tag_of[w], stop) else 0.0
+    return weights
+
+
+@lru_cache(maxsize=4)
+def _weight_memo(idf: str | None) -> dict[str, float]:
+    return {}
 
 
 def textrank_keywords(text: str, *, top: int = 20, window: int = 5, damping: float = 0.85, iterations: int = 50,
