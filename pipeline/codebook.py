@@ -33,7 +33,7 @@ _TOP_KEYS = {"schema", "id", "name", "name_en", "description", "nested", "dimens
 _DIM_KEYS = {"id", "name", "name_en", "definition", "weight", "categories", "exclude", "overlaps"}
 _CAT_KEYS = {"id", "name", "name_en", "terms", "weight"}
 _ACTORS_KEYS = {"types", "compounds", "roles", "person_nouns"}
-_TYPE_KEYS = {"id", "name", "name_long", "name_en", "terms", "aliases", "suffixes", "exclude"}
+_TYPE_KEYS = {"id", "name", "name_long", "name_en", "terms", "aliases", "suffixes", "list_only", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class ActorType:
     aliases: tuple[tuple[str, str], ...] = ()
     suffixes: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: bare words that name this type only as an item of a list of actors (中央、地方、企业)
+    list_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,15 @@ def _clean_str(value: object) -> str | None:
     return value or None
 
 
+def _word_list(section: dict, key: str, where: str, err: _Errors) -> tuple[str, ...]:
+    """An optional list of words (a lone string would otherwise be read character by character)."""
+    raw = section.get(key) or []
+    if not isinstance(raw, list):
+        err.add(f"{where}: {key} must be a list of strings")
+        return ()
+    return tuple(x for x in (_clean_str(v) for v in raw) if x)
+
+
 def _parse_dimension(d: object, i: int, err: _Errors) -> Dimension | None:
     if not isinstance(d, dict):
         err.add(f"dimensions[{i}] must be a mapping")
@@ -366,8 +377,9 @@ def _parse_actors(section: object, err: _Errors):
                 name_long=str(t.get("name_long", "")),
                 terms=tuple(terms),
                 aliases=tuple((str(k), str(v)) for k, v in aliases.items()),
-                suffixes=tuple(x for x in (_clean_str(v) for v in t.get("suffixes") or []) if x),
-                exclude=tuple(x for x in (_clean_str(v) for v in t.get("exclude") or []) if x),
+                suffixes=_word_list(t, "suffixes", where, err),
+                exclude=_word_list(t, "exclude", where, err),
+                list_only=_word_list(t, "list_only", where, err),
             )
         )
     err.duplicates([t.id for t in types], "actor type id")

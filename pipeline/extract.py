@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, islice
 from operator import itemgetter
@@ -37,6 +37,8 @@ class _ActorEntry:
     name: str
     extendable: bool
     needs_name: bool = False
+    #: also a mention, bare, as an item of a list of actors (中央、地方、企业)
+    list_only: bool = False
 
 
 def _automaton(patterns: list[str], matchkind):
@@ -132,6 +134,13 @@ class ActorMatcher:
                 entries[surface] = _ActorEntry((t.id,), norm, True)
         for abbr, ids in framework.compounds:
             entries[abbr] = _ActorEntry(tuple(ids), abbr, False)
+        for t in framework.actor_types:
+            for word in t.list_only:
+                known = entries.get(word)
+                if known is None:
+                    entries[word] = _ActorEntry((t.id,), word, False, list_only=True)
+                elif known.types == (t.id,):
+                    entries[word] = replace(known, list_only=True)  # a bare suffix (部门) in a list
         # An exclusion phrase of one type (保险公司 for enterprise) may be a term of another
         # (service): then the term stands. Exclusions take part in leftmost-longest matching
         # and hide what they cover.
@@ -178,13 +187,24 @@ class ActorMatcher:
             kept.append(r)
         raw = kept
         # Named organisations: extend to the left over name-like tokens (深圳 + 职业技术学院).
-        if any(r[2].extendable for r in raw):
+        # A list-only word stays only as a whole word; whether it is in a list is judged below.
+        in_list = []
+        if any(r[2].extendable or r[2].list_only for r in raw):
             kept = []
             for r in raw:
                 if r[2].extendable:
+                    start = r[0]
                     r[0], anchored = _extend_left(r[0], r[1], tokens, nouns_anchor=r[2].needs_name and len(r[2].name) >= 2)
                     if r[2].needs_name and not anchored:
-                        continue  # a bare suffix (局, 学院) is no mention without a name before it
+                        # a bare suffix (局, 学院) is no mention without a name before it
+                        if r[2].list_only and _whole_word(start, r[1], tokens):
+                            r[0] = start
+                            in_list.append(r)
+                        continue
+                elif r[2].list_only:
+                    if _whole_word(r[0], r[1], tokens):
+                        in_list.append(r)
+                    continue
                 kept.append(r)
             raw = kept
         # Adjacent mentions of one type form one name (国务院 + 教育行政部门).
@@ -197,9 +217,11 @@ class ActorMatcher:
             if merged and r[0] < merged[-1][1]:
                 r[0] = merged[-1][1]
             merged.append([r[0], r[1], r[2], False])
+        if in_list:
+            merged = _with_listed(merged, in_list, text)
         # 企业职工 names people, not the firm; so does each item of a list before it
         # (职业院校和职业培训机构的教师).
-        people = [self._names_people(text, e) for _, e, _, _ in merged]
+        people = [self._names_people(text, e, tokens) for _, e, _, _ in merged]
         for k in range(len(merged) - 2, -1, -1):
             if people[k + 1] and not people[k] and text[merged[k][1]:merged[k + 1][0]] in _LIST_DELIMS:
                 people[k] = True
@@ -230,15 +252,36 @@ class ActorMatcher:
             ends = list(accumulate(map(len, map(itemgetter(0), tagged))))
         return _Starts(ends), ends, _Column(tagged, 1), _Column(tagged, 0)
 
-    def _names_people(self, text: str, end: int) -> bool:
-        """Whether the mention ending at ``end`` qualifies people: 企业职工, 学校的教师, and with
-        的 a short modifier between (外资企业的管理技术人员, 中介组织的从业人员)."""
+    def _names_people(self, text: str, end: int, tokens) -> bool:
+        """Whether the mention ending at ``end`` qualifies people: 企业职工, 学校的教师, with 的
+        and a short modifier between (外资企业的管理技术人员, 中介组织的从业人员), or with a short
+        noun modifier and no 的 (企业技术人员, 职业学校专业课教师; not 学校聘任教师)."""
         if not self.person_nouns:
             return False
         rest = text[end:end + 12]
         if rest.startswith(self.person_nouns):
             return True
-        return rest.startswith("的") and self._people_after_de.match(rest, 1) is not None
+        if rest.startswith("的"):
+            return self._people_after_de.match(rest, 1) is not None
+        return self._people_after_nouns(end, tokens)
+
+    def _people_after_nouns(self, end: int, tokens) -> bool:
+        _, ends, tags, words = tokens
+        i = _token_at(end - 1, tokens)
+        if i < 0 or ends[i] != end:
+            return False
+        j, chars, n = i + 1, 0, len(words)
+        while j < n and chars <= 4:
+            word, tag = words[j], tags[j]
+            if j > i + 1 and word.startswith(self.person_nouns):
+                return True
+            if tag not in _MODIFIER_POS:
+                return False
+            if word.endswith(self.person_nouns) and len(word) <= 6:
+                return True  # 技术人员, 体育教师: the person noun glued to its modifier
+            chars += len(word)
+            j += 1
+        return False
 
     def _role(self, text: str, end: int) -> str:
         if self._role_re is None:
@@ -247,7 +290,10 @@ class ActorMatcher:
         return m.group(1) if m else ""
 
 
-_NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
+_NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})
+#: tokens that may modify a person noun after a mention (企业 + 技术 + 人员, 学校 + 专业课 + 教师);
+#: not verbal nouns, often verbs in fact (科研机构 + 奖励 + 科研人员)
+_MODIFIER_POS = frozenset({"n", "nz", "an"})  # jieba tags 零部件 as mq
 _GLUED_NOUN_POS = frozenset({"n", "vn", "l", "nz", "j"})
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _MAX_NAME = 40
@@ -276,6 +322,9 @@ class _Column:
     def __getitem__(self, i: int) -> str:
         return self.pairs[i][self.k]
 
+    def __len__(self) -> int:
+        return len(self.pairs)
+
 
 def _token_at(pos: int, tokens) -> int:
     """Index of the token that holds character ``pos`` (−1 when there are no tokens)."""
@@ -302,6 +351,35 @@ def _straddles(start: int, end: int, tokens) -> bool:
     if i < 0 or starts[i] == start:
         return False
     return ends[i] < end or (end - start == 1 and ends[i] == end and end - starts[i] == 2 and tags[i] not in NAME_POS)
+
+
+def _whole_word(start: int, end: int, tokens) -> bool:
+    """Whether ``[start, end)`` begins and ends at token boundaries (地方 of 中央、地方, not of
+    地方性法规)."""
+    starts, ends, _, _ = tokens
+    i = _token_at(start, tokens)
+    if i < 0 or starts[i] != start:
+        return False
+    j = _token_at(end - 1, tokens)
+    return ends[j] == end
+
+
+def _with_listed(merged: list[list], listed: list[list], text: str) -> list[list]:
+    """``merged`` mentions plus the list-only words that are items of a list of actors: next to
+    a mention or to another such word, with only a list delimiter between (国家、地方、企业;
+    中央、地方、基层). Sorted by start."""
+    # (a word taken into a longer name, 地方 of 地方教育部门, is no item of its own)
+    listed = [r for r in listed if not any(s < r[1] and r[0] < e for s, e, _, _ in merged)]
+    items = sorted([[s, e, entry, joined, True] for s, e, entry, joined in merged]
+                   + [[r[0], r[1], r[2], False, False] for r in listed])
+    keep = [True] * len(items)
+    for k, item in enumerate(items):
+        if item[4]:
+            continue
+        prev_ok = k > 0 and text[items[k - 1][1]:item[0]] in _LIST_DELIMS
+        next_ok = k + 1 < len(items) and text[item[1]:items[k + 1][0]] in _LIST_DELIMS
+        keep[k] = prev_ok or next_ok
+    return [item[:4] for item, ok in zip(items, keep) if ok]
 
 
 def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) -> tuple[int, bool]:

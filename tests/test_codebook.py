@@ -30,6 +30,14 @@ def test_codebook_small_file(codebook_small):
     assert "人民政府" in fw.all_terms()
 
 
+def test_codebook_list_only_words_stay_out_of_the_segmenter_dictionary():
+    fw = load_framework()
+    government = next(t for t in fw.actor_types if t.id == "government")
+    assert {"中央", "地方"} <= set(government.list_only)
+    # common words: forcing them whole would change how 地方性法规 and the like are cut
+    assert "地方" not in fw.all_terms() and "中央" not in fw.all_terms()
+
+
 def _data():
     return yaml.safe_load(bundled_framework_path().read_text(encoding="utf-8"))
 
@@ -43,6 +51,7 @@ BROKEN = [
     (lambda d: d.update(schema="other/1"), "schema must be"),
     (lambda d: d["dimensions"][3]["categories"][0]["terms"].append("县域"), "declare overlaps"),
     (lambda d: d["actors"]["compounds"].update({"某某": ["nobody"]}), "unknown or empty type ids"),
+    (lambda d: d["actors"]["types"][0].update(list_only="中央"), "list_only must be a list of strings"),
 ]
 # fmt: on
 

@@ -47,6 +47,21 @@ MENTIONS = [
     # legislatures are outside the typology; 无政府主义 names no government
     ("全国人民代表大会常务委员会", []),
     ("反对无政府主义", []),
+    ("组建国家、省、市、县监察委员会", []),  # supervisory commissions are not the administration
+    # without 的, a short noun modifier may stand before the person noun; a verb may not
+    ("职业学校专业课教师队伍实行专职与兼职相结合", []),
+    ("企业技术人员和管理人员", []),
+    ("学校聘任教师", [("学校", "school", "")]),
+    ("高等学校、科研机构奖励科研人员", [("高等学校", "school", ""), ("科研机构", "research", "")]),
+    # list-only words: bare 中央/地方/机关/部门 are a government only as items of a list of actors
+    ("资金来源由国家、地方、企业、事业单位以及其他组织提供", [("地方", "government", ""), ("企业", "enterprise", "")]),
+    ("中央、地方、基层的情况不同", [("中央", "government", ""), ("地方", "government", "")]),
+    ("把企业、农村、机关、学校建设成为坚强战斗堡垒", [("企业", "enterprise", ""), ("机关", "government", ""), ("学校", "school", "")]),
+    ("国家支持有条件的地方建设科技创新中心", []),
+    ("制定地方性法规", []),
+    ("纠正部门和行业不正之风", []),
+    # a financial company is a service body (codebook: financial institutions), not an enterprise
+    ("鼓励银行和小额贷款公司开展质押贷款", [("银行", "service", ""), ("小额贷款公司", "service", "")]),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
