@@ -148,6 +148,7 @@ class ActorMatcher:
             for word in t.exclude:
                 entries.setdefault(word, None)
         self._entries = list(entries.values())
+        self._has_list_only = any(e is not None and e.list_only for e in self._entries)
         self.automaton = _automaton(list(entries), ahocorasick_rs.MatchKind.LeftmostLongest) if entries else None
         self.roles = sorted(framework.roles, key=len, reverse=True)
         # role word right after the mention, perhaps after a gap word (政府 + 应当 + 统筹); the
@@ -158,6 +159,7 @@ class ActorMatcher:
         # after 的: up to four characters of modifier, then a person noun
         nouns = "|".join(map(re.escape, self.person_nouns)) or "(?!)"
         self._people_after_de = re.compile(rf"[\u4e00-\u9fff]{{0,4}}?(?:{nouns})")
+        self._person_noun_re = re.compile(nouns)
         self.has_types = bool(framework.actor_types) and self.automaton is not None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
@@ -175,6 +177,10 @@ class ActorMatcher:
     def _find(self, text: str, tagged) -> list[Mention]:
         entries = self._entries
         raw = [[s, e, entries[i]] for i, s, e in self.automaton.find_matches_as_indexes(text) if entries[i] is not None]
+        if self._has_list_only:
+            # a bare list-only word with no list delimiter beside it is out before tokens are read
+            raw = [r for r in raw if not r[2].list_only or r[2].extendable
+                   or text[r[0] - 1:r[0]] in _DELIM_CHARS or text[r[1]:r[1] + 1] in _DELIM_CHARS]
         if not raw:
             return []
         tokens = self._tokens(text, tagged, raw[-1][1])
@@ -263,9 +269,13 @@ class ActorMatcher:
             return True
         if rest.startswith("的"):
             return self._people_after_de.match(rest, 1) is not None
-        return self._people_after_nouns(end, tokens)
+        return self._people_after_nouns(text, end, tokens)
 
-    def _people_after_nouns(self, end: int, tokens) -> bool:
+    def _people_after_nouns(self, text: str, end: int, tokens) -> bool:
+        # the walk below reads a token only while the modifiers before it hold ≤ 4 characters,
+        # so a person noun it can find ends within 4 + 6 characters of the mention
+        if self._person_noun_re.search(text, end, end + 16) is None:
+            return False  # no person noun near: no tokens to read
         _, ends, tags, words = tokens
         i = _token_at(end - 1, tokens)
         if i < 0 or ends[i] != end:
@@ -275,7 +285,7 @@ class ActorMatcher:
             word, tag = words[j], tags[j]
             if j > i + 1 and word.startswith(self.person_nouns):
                 return True
-            if tag not in _MODIFIER_POS:
+            if tag not in _MODIFIER_POS or len(word) > 6:
                 return False
             if word.endswith(self.person_nouns) and len(word) <= 6:
                 return True  # 技术人员, 体育教师: the person noun glued to its modifier
@@ -296,6 +306,7 @@ _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})
 _MODIFIER_POS = frozenset({"n", "nz", "an"})  # jieba tags 零部件 as mq
 _GLUED_NOUN_POS = frozenset({"n", "vn", "l", "nz", "j"})
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
+_DELIM_CHARS = frozenset(ch for d in _LIST_DELIMS for ch in d)
 _MAX_NAME = 40
 
 
