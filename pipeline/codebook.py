@@ -28,6 +28,7 @@ SCHEMA = "chanjiao-framework/1"
 DEFAULT_FRAMEWORK = "four_dimensions"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCHEME_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_ENUMERATION = re.compile(r"[、，,·/]")
 
 _TOP_KEYS = {"schema", "id", "name", "name_en", "description", "nested", "dimensions", "actors"}
 _DIM_KEYS = {"id", "name", "name_en", "definition", "weight", "categories", "exclude", "overlaps"}
@@ -127,7 +128,8 @@ class Framework:
             words += [t.text for t in d.terms]
         for a in self.actor_types:
             words += list(a.terms) + [s for s, _ in a.aliases] + list(a.suffixes)
-        words += [c for c, _ in self.compounds]
+        # (an enumerated compound, 官、产、学、研、服, is matched on characters: it can never be one token)
+        words += [c for c, _ in self.compounds if not _ENUMERATION.search(c)]
         return list(dict.fromkeys(words))
 
 

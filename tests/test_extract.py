@@ -68,6 +68,8 @@ COMPOUNDS = [
     ("深化产学研结合", {"enterprise", "school", "research"}),
     ("构建官产学研服联合形态", {"government", "enterprise", "school", "research", "service"}),
     ("政行校企协同", {"government", "service", "school", "enterprise"}),
+    ("呈现为“官、产、学、研、服”的联合形态", {"government", "enterprise", "school", "research", "service"}),
+    ("推动政、行、校、企四方协同", {"government", "service", "school", "enterprise"}),
 ]
 # fmt: on
 
@@ -122,8 +124,10 @@ def test_extract_seed_section_two_has_all_five_actor_types(seed_path):
     body = next(p for p in doc.paragraphs if p.section == ("二、主体吻合",) and not p.is_heading)
     found = find_mentions(body.text)
     assert {m.type for m in found} == {"government", "enterprise", "school", "research", "service"}
-    decoded = [m for m in found if m.text == "官、产、学、研、服"] or [m for m in find_mentions("官产学研服")]
+    # the essay enumerates the five as “官、产、学、研、服”: one mention per type, same span
+    decoded = [m for m in found if m.text == "官、产、学、研、服"]
     assert {m.type for m in decoded} == {"government", "enterprise", "school", "research", "service"}
+    assert len({(m.start, m.end) for m in decoded}) == 1
 
 
 def test_extract_empty_text():
