@@ -516,7 +516,8 @@ def run_pipeline(
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         if method == "fork":
             _warm(cfg)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                                 initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_process_and_write, chunk, cfg, outdir) for chunk in chunks]
             for fut in as_completed(futures):
                 bar.update(_commit_part(outdir, fut.result()))
@@ -525,6 +526,19 @@ def run_pipeline(
     summary = _finalize(outdir, done, pre_manifest, fw, card, cfg, formats or ["parquet"], started, t0, inputs, workers, engine)
     summary["processed"] = sum(1 for d in done if d["part"] not in parts_before for m in d["manifest"] if m["status"] == "ok")
     return summary
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker initializer: leave when the parent is gone (killed with SIGKILL or by the
+    OOM killer) instead of waiting forever for work nobody will send."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="chanjiao-parent-watch", daemon=True).start()
 
 
 def _run_dask(chunks, cfg, outdir, scheduler, workers, bar) -> None:

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -213,6 +214,14 @@ def test_run_resume_goes_by_records_covered_whatever_the_slicing(tmp_path):
     assert len(docs) == 40 and sorted(docs.doc_id) == sorted(r["id"] for r in recs)
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie nobody reaped has exited)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def test_run_killed_with_sigkill_then_rerun_gives_the_clean_result(tmp_path, data_dir):
     import signal
     import time
@@ -230,9 +239,16 @@ def test_run_killed_with_sigkill_then_rerun_gives_the_clean_result(tmp_path, dat
     state = killed / "_state" / "done.jsonl"
     while time.monotonic() < deadline and not (state.exists() and state.stat().st_size):
         time.sleep(0.02)  # killed once at least one part is committed: mid-run, not before
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers = [int(x) for x in children.read_text().split()] if children.exists() else []
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (killed / "run.json").exists()  # it was cut mid-run
+    # the pool's workers leave with their parent (they used to wait forever)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
     s = run_pipeline([path], killed, workers=2)
     assert s["ok"] == 1 and s["failed"] == 0
     for table in ("documents", "paragraphs", "actors", "keywords"):
