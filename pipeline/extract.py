@@ -41,11 +41,18 @@ class _ActorEntry:
     list_only: bool = False
 
 
+#: frameworks up to this many strings get a DFA; a DFA's memory grows fast with the patterns
+#: (~6 MB for the bundled framework, ~200 MB at 30,000 terms), the default automaton's slowly
+DFA_MAX_PATTERNS = 5_000
+
+
 def _automaton(patterns: list[str], matchkind):
-    """An Aho–Corasick automaton as a DFA: a few milliseconds more to build than the default
-    NFA, and matching about 1.5× faster on policy text (a few thousand patterns)."""
+    """An Aho–Corasick automaton, as a DFA for a framework of usual size: a few milliseconds
+    more to build than the default NFA, and matching about 1.5× faster on policy text."""
     import ahocorasick_rs
 
+    if len(patterns) > DFA_MAX_PATTERNS:
+        return ahocorasick_rs.AhoCorasick(patterns, matchkind=matchkind)
     return ahocorasick_rs.AhoCorasick(patterns, matchkind=matchkind, implementation=ahocorasick_rs.Implementation.DFA)
 
 
@@ -160,6 +167,7 @@ class ActorMatcher:
         nouns = "|".join(map(re.escape, self.person_nouns)) or "(?!)"
         self._people_after_de = re.compile(rf"[\u4e00-\u9fff]{{0,4}}?(?:{nouns})")
         self._person_noun_re = re.compile(nouns)
+        self._person_noun_set = frozenset(self.person_nouns)
         self.has_types = bool(framework.actor_types) and self.automaton is not None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
@@ -224,7 +232,7 @@ class ActorMatcher:
                 r[0] = merged[-1][1]
             merged.append([r[0], r[1], r[2], False])
         if in_list:
-            merged = _with_listed(merged, in_list, text)
+            merged = _with_listed(merged, in_list, text, tokens)
         # 企业职工 names people, not the firm; so does each item of a list before it
         # (职业院校和职业培训机构的教师).
         people = [self._names_people(text, e, tokens) for _, e, _, _ in merged]
@@ -283,8 +291,9 @@ class ActorMatcher:
         j, chars, n = i + 1, 0, len(words)
         while j < n and chars <= 4:
             word, tag = words[j], tags[j]
-            if j > i + 1 and word.startswith(self.person_nouns):
-                return True
+            if j > i + 1 and word in self._person_noun_set:
+                # 代表了, 代表着: the verb, not the representative
+                return j + 1 >= n or words[j + 1] not in _ASPECT_PARTICLES
             if tag not in _MODIFIER_POS or len(word) > 6:
                 return False
             if word.endswith(self.person_nouns) and len(word) <= 6:
@@ -301,11 +310,15 @@ class ActorMatcher:
 
 
 _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})
+#: first letters of the tags of function words: adverbs, prepositions, conjunctions, particles,
+#: localisers, punctuation (地方都要, 中央和地方间)
+_FUNCTION_POS = frozenset("dpcuyfx")
 #: tokens that may modify a person noun after a mention (企业 + 技术 + 人员, 学校 + 专业课 + 教师);
 #: not verbal nouns, often verbs in fact (科研机构 + 奖励 + 科研人员)
 _MODIFIER_POS = frozenset({"n", "nz", "an"})  # jieba tags 零部件 as mq
 _GLUED_NOUN_POS = frozenset({"n", "vn", "l", "nz", "j"})
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
+_ASPECT_PARTICLES = frozenset({"了", "着", "过"})
 _DELIM_CHARS = frozenset(ch for d in _LIST_DELIMS for ch in d)
 _MAX_NAME = 40
 
@@ -375,22 +388,46 @@ def _whole_word(start: int, end: int, tokens) -> bool:
     return ends[j] == end
 
 
-def _with_listed(merged: list[list], listed: list[list], text: str) -> list[list]:
+def _with_listed(merged: list[list], listed: list[list], text: str, tokens) -> list[list]:
     """``merged`` mentions plus the list-only words that are items of a list of actors: next to
     a mention or to another such word, with only a list delimiter between (国家、地方、企业;
-    中央、地方、基层). Sorted by start."""
+    中央、地方、基层), and ending their item (not 地方 of 部属高校与地方高等学校). Sorted by start."""
     # (a word taken into a longer name, 地方 of 地方教育部门, is no item of its own)
     listed = [r for r in listed if not any(s < r[1] and r[0] < e for s, e, _, _ in merged)]
     items = sorted([[s, e, entry, joined, True] for s, e, entry, joined in merged]
                    + [[r[0], r[1], r[2], False, False] for r in listed])
+    starts_at = {item[0] for item in items}
     keep = [True] * len(items)
     for k, item in enumerate(items):
         if item[4]:
             continue
-        prev_ok = k > 0 and text[items[k - 1][1]:item[0]] in _LIST_DELIMS
+        if not _item_ends(item[1], text, tokens, starts_at):
+            keep[k] = False
+            continue
+        # (学校、幼儿园等地方: after 等 comes the category of the list, not another item)
+        gap = text[items[k - 1][1]:item[0]] if k > 0 else None
+        prev_ok = gap in _LIST_DELIMS and gap != "等"
         next_ok = k + 1 < len(items) and text[item[1]:items[k + 1][0]] in _LIST_DELIMS
         keep[k] = prev_ok or next_ok
     return [item[:4] for item, ok in zip(items, keep) if ok]
+
+
+def _item_ends(end: int, text: str, tokens, starts_at: set[int]) -> bool:
+    """Whether a list item ends at ``end``: a delimiter, 的, punctuation, the end of the text, or a
+    function word follows (中央部门和地方都要); not another item or a word it modifies (地方各级政府,
+    地方预算, 地方保护主义)."""
+    if end >= len(text):
+        return True
+    ch = text[end]
+    if ch in _DELIM_CHARS or ch == "的" or not ch.isalnum():
+        return True
+    if end in starts_at:
+        return False
+    _, ends, tags, words = tokens
+    j = _token_at(end - 1, tokens) + 1
+    if j >= len(words):
+        return True
+    return tags[j][:1] in _FUNCTION_POS
 
 
 def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) -> tuple[int, bool]:

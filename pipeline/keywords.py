@@ -22,6 +22,9 @@ from pathlib import Path
 from .codebook import load_framework
 from .segment import load_segmenter, load_stopwords, resource_path
 
+#: words a per-process memo keeps before it starts afresh (a few tens of MB at most)
+MEMO_WORDS = 500_000
+
 #: POS tags kept as keyword candidates: nouns, verbal nouns, idioms, abbreviations, English.
 KEEP_POS = frozenset({"n", "nz", "ns", "nt", "nr", "nrt", "vn", "l", "j", "i", "an", "eng", "nw", "v"})
 
@@ -78,7 +81,7 @@ def _judged(pairs, words) -> dict[str, bool]:
     memo = _candidate_memo()
     new = set(filterfalse(memo.__contains__, words))  # (not words - memo.keys(): that walks the memo)
     if new:
-        if len(memo) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
+        if len(memo) > MEMO_WORDS:  # bound the memo on a corpus with a huge vocabulary
             memo.clear()
             new = set(words)
         tag_of = dict(pairs)
@@ -164,30 +167,34 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
     else:
         tf = _candidate_counts(pairs, engine)
         weights = list(map(table.get, tf, repeat(table[""])))
-    total = sum(compress(tf.values(), weights))
+    total = sum(compress(tf.values(), map(_NOT_CANDIDATE.__lt__, weights)))
     if not total:
         return []
     # score = tf · idf, built with map/zip so the per-word work stays in C; ties go to the later word
     best = heapq.nlargest(top, zip(map(mul, tf.values(), weights), tf))
-    return [(w, score / total) for score, w in best if score > 0]
+    return [(w, score / total) for score, w in best if score != _NOT_CANDIDATE]
+
+
+#: the weight of a word that is no keyword candidate (an IDF table may hold 0)
+_NOT_CANDIDATE = float("-inf")
 
 
 def _tfidf_weights(idf: str | None, table: dict[str, float], pairs, counts) -> list[float]:
-    """Per word of ``counts``: its IDF when it is a keyword candidate, else 0 (IDF is ≥ 1).
+    """Per word of ``counts``: its IDF when it is a keyword candidate, else ``_NOT_CANDIDATE``.
 
     Remembered per IDF table, on the same terms as :func:`_judged` (the default engine tags a
     word alike everywhere)."""
     memo = _weight_memo(idf)
     weights = list(map(memo.get, counts))
     if None in weights:
-        if len(memo) > 2_000_000:  # bound the memo on a corpus with a huge vocabulary
+        if len(memo) > MEMO_WORDS:  # bound the memo on a corpus with a huge vocabulary
             memo.clear()
         tag_of = dict(pairs)
         stop = load_stopwords()
         default = table[""]
         for k, w in enumerate(counts):
             if weights[k] is None:
-                weights[k] = memo[w] = table.get(w, default) if _candidate(w, tag_of[w], stop) else 0.0
+                weights[k] = memo[w] = table.get(w, default) if _candidate(w, tag_of[w], stop) else _NOT_CANDIDATE
     return weights
 
 

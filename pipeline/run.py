@@ -517,7 +517,7 @@ def run_pipeline(
         if method == "fork":
             _warm(cfg)
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
-                                 initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=_exit_with_parent) as pool:
             futures = [pool.submit(_process_and_write, chunk, cfg, outdir) for chunk in chunks]
             for fut in as_completed(futures):
                 bar.update(_commit_part(outdir, fut.result()))
@@ -528,10 +528,13 @@ def run_pipeline(
     return summary
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent() -> None:
     """Pool worker initializer: leave when the parent is gone (killed with SIGKILL or by the
-    OOM killer) instead of waiting forever for work nobody will send."""
+    OOM killer) instead of waiting forever for work nobody will send. The parent is whoever
+    started this worker (the main process, or a fork server)."""
     import threading
+
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

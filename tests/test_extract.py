@@ -60,6 +60,16 @@ MENTIONS = [
     ("国家支持有条件的地方建设科技创新中心", []),
     ("制定地方性法规", []),
     ("纠正部门和行业不正之风", []),
+    # …and only where the item ends there: not a modifier of the next word, not the category after 等
+    ("鼓励部属高校与地方高等学校开展合作", [("高校", "school", ""), ("高等学校", "school", "")]),
+    ("国务院各部门和地方各级政府都要", [("国务院各部门", "government", ""), ("各级政府", "government", "")]),
+    ("按中央预算和地方预算的区别来划分", [("中央预算", "government", "")]),
+    ("禁止在学校、幼儿园等地方吸烟", [("学校", "school", ""), ("幼儿园", "school", "")]),
+    ("中央部门和地方都要", [("中央部门", "government", ""), ("地方", "government", "")]),
+    # a person noun used as a verb (代表了) or inside another word (代表性, 学生会) names no people
+    ("该企业产品代表了国内最高水平", [("企业", "enterprise", "")]),
+    ("龙头企业行业代表性强", [("龙头企业", "enterprise", "")]),
+    ("高校研究生学生会", [("高校", "school", "")]),
     # a financial company is a service body (codebook: financial institutions), not an enterprise
     ("鼓励银行和小额贷款公司开展质押贷款", [("银行", "service", ""), ("小额贷款公司", "service", "")]),
 ]

@@ -19,6 +19,15 @@ def test_keywords_tfidf_prefers_domain_terms():
     assert "校企合作" in words and "推进" not in words
 
 
+def test_keywords_tfidf_keeps_a_candidate_whose_idf_is_zero(tmp_path):
+    # a user's table may give a word IDF 0: it still counts in the document's length
+    table = tmp_path / "idf.tsv"
+    table.write_text("#default\t5.0\n企业\t0.0\n学校\t2.0\n", encoding="utf-8")
+    pairs = [("企业", "n"), ("企业", "n"), ("学校", "n"), ("合作", "vn"), ("的", "uj")]
+    assert tfidf_keywords("", idf=str(table), tagged=pairs) == [("合作", 1.25), ("学校", 0.5), ("企业", 0.0)]
+    assert tfidf_keywords("", idf=str(table), tagged=pairs, engine="jieba") == [("合作", 1.25), ("学校", 0.5), ("企业", 0.0)]
+
+
 def test_keywords_textrank_scores_sum_to_one(texts_zh):
     ranked = textrank_keywords("\n".join(texts_zh), top=100)
     assert ranked and abs(sum(s for _, s in ranked) - 1.0) < 1e-6

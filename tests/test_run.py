@@ -214,6 +214,22 @@ def test_run_resume_goes_by_records_covered_whatever_the_slicing(tmp_path):
     assert len(docs) == 40 and sorted(docs.doc_id) == sorted(r["id"] for r in recs)
 
 
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(), reason="no forkserver")
+def test_run_worker_watch_keeps_healthy_workers_under_forkserver():
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.run import _exit_with_parent
+
+    # a forkserver's workers have the fork server as parent, not this process
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("forkserver"), initializer=_exit_with_parent) as pool:
+        assert pool.submit(os.getpid).result() > 0
+        import time
+
+        time.sleep(1.2)  # past the watcher's first look
+        assert pool.submit(abs, -3).result() == 3
+
+
 def _alive(pid: int) -> bool:
     """Whether a process runs (a zombie nobody reaped has exited)."""
     try:
