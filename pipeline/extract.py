@@ -600,22 +600,31 @@ def register_spacy_components() -> None:
 
 
 class _SpanComponent:
-    """Writes matches into ``doc.spans[key]`` as character-aligned spans (label = dimension/type)."""
+    """Writes matches into ``doc.spans[key]`` as token-aligned spans (label = dimension/type)."""
 
     def __init__(self, key: str, framework: str | None, *, kind: str, engine: str = "rjieba", userdict: str | None = None):
         self.key, self.framework, self.kind = key, framework, kind
         self.engine, self.userdict = engine, userdict
 
     def __call__(self, doc):
+        from spacy.attrs import IDX
+        from spacy.tokens import Span
+
+        from .segment import doc_text
+
+        text = doc_text(doc)
         if self.kind == "terms":
-            found = [(h.start, h.end, h.dimension) for h in load_term_matcher(self.framework).find(doc.text)]
+            found = [(h.start, h.end, h.dimension) for h in load_term_matcher(self.framework).find(text)]
         else:
-            tagged = None
-            found = [(m.start, m.end, m.type) for m in load_actor_matcher(self.framework, self.engine, self.userdict).find(doc.text, tagged=tagged)]
+            # (the segmenter's tags of this text are memoised: our tokenizer has just made them)
+            found = [(m.start, m.end, m.type) for m in load_actor_matcher(self.framework, self.engine, self.userdict).find(text)]
         spans = []
-        for s, e, label in found:
-            span = doc.char_span(s, e, label=label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
+        if found and len(doc):
+            # widened to whole tokens, as char_span's "expand" (a mention inside 政府统筹 covers it)
+            starts = doc.to_array(IDX).tolist()
+            for s, e, label in found:
+                i, j = bisect.bisect_right(starts, s) - 1, bisect.bisect_left(starts, e)
+                if j > i >= 0:
+                    spans.append(Span(doc, i, j, label=label))
         doc.spans[self.key] = spans
         return doc

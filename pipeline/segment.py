@@ -269,18 +269,46 @@ def segment(
 # ---------------------------------------------------------------- spaCy
 
 
+#: ``doc.user_data`` key of the text a Doc was made from (spaCy rebuilds ``doc.text`` token by
+#: token on every access, which costs more than our components themselves)
+DOC_TEXT_KEY = "chanjiao.text"
+
+
+def doc_text(doc) -> str:
+    """The text of a spaCy Doc, from our tokenizer's record when it made the Doc."""
+    text = doc.user_data.get(DOC_TEXT_KEY)
+    return text if isinstance(text, str) else doc.text
+
+
 class JiebaSpacyTokenizer:
-    """spaCy tokenizer over our segmenter (offsets kept: tokens concatenate to the text)."""
+    """spaCy tokenizer over our segmenter (offsets kept: tokens concatenate to the text), with
+    the segmenter's POS tags as ``token.tag_``."""
 
     def __init__(self, vocab, engine: str = "rjieba", framework: str | None = None, userdict: str | None = None):
         self.vocab = vocab
         self.engine, self.framework, self.userdict = engine, framework, userdict
+        self._tag_ids: dict[str, int] = {}  # POS tag → its id in the vocab's strings
 
     def __call__(self, text: str):
+        import numpy as np
+        from spacy.attrs import TAG
         from spacy.tokens import Doc
 
-        words = load_segmenter(self.engine, self.framework, self.userdict).cut(text)
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        # tagged once: the actors component reads the same (memoised) tags for names
+        pairs = load_segmenter(self.engine, self.framework, self.userdict).tag(text)
+        words = [w for w, _ in pairs]
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        if words:
+            # tags as string ids through from_array: a third of what Doc(tags=…) costs
+            ids = self._tag_ids
+            tags = np.fromiter((ids.get(t) or self._tag_id(t) for _, t in pairs), dtype=np.uint64, count=len(words))
+            doc.from_array([TAG], tags.reshape(-1, 1))
+        doc.user_data[DOC_TEXT_KEY] = text
+        return doc
+
+    def _tag_id(self, tag: str) -> int:
+        self._tag_ids[tag] = self.vocab.strings.add(tag or "x")
+        return self._tag_ids[tag]
 
     # spaCy serialisation: the configuration is the state; the dictionary is package data.
     def to_bytes(self, **kwargs) -> bytes:
@@ -302,11 +330,17 @@ class JiebaSpacyTokenizer:
 
 
 def _set_sentences(doc):
+    import numpy as np
+    from spacy.attrs import IDX, SENT_START
+
     from .split import split_sentences
 
-    starts = {s.start for s in split_sentences(doc.text)}
-    for tok in doc:
-        tok.is_sent_start = tok.i == 0 or tok.idx in starts
+    if not len(doc):
+        return doc
+    starts = np.fromiter((s.start for s in split_sentences(doc_text(doc))), dtype=np.int64)
+    first = np.isin(doc.to_array(IDX), starts)
+    first[0] = True
+    doc.from_array([SENT_START], np.where(first, 1, -1).astype(np.uint64))
     return doc
 
 

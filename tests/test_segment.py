@@ -75,6 +75,18 @@ def test_segment_spacy_doc_keeps_offsets_sentences_and_spans():
     assert {s.label_ for s in doc.spans["terms"]} >= {"field", "value"}
     assert {s.label_ for s in doc.spans["actors"]} == {"government", "enterprise"}
     assert all(text[t.idx:t.idx + len(t)] == t.text for t in doc)
+    # the segmenter's POS tags ride on the tokens
+    assert doc.has_annotation("TAG") and {t.tag_ for t in doc if t.text == "政府统筹"} == {"nz"}
+
+
+def test_segment_spacy_components_take_a_doc_made_elsewhere():
+    from spacy.tokens import Doc
+
+    nlp = load_nlp()
+    doc = Doc(nlp.vocab, words=["学校", "与", "企业", "合作"], spaces=[False] * 4)  # not by our tokenizer
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    assert [(s.text, s.label_) for s in doc.spans["actors"]] == [("学校", "school"), ("企业", "enterprise")]
 
 
 @pytest.mark.slow
