@@ -22,15 +22,20 @@ from .errors import ChanjiaoError
 
 
 def find_shared_dir(start: str | os.PathLike | None = None) -> Path | None:
-    """The shared corpora folder: $CHANJIAO_SHARED, else a ``shared`` folder beside a parent."""
+    """The shared corpora folder: $CHANJIAO_SHARED, else a ``shared`` folder beside a parent of
+    ``start`` (a label file: its repository's neighbour), of the working directory, or of the
+    installed package."""
     env = os.environ.get("CHANJIAO_SHARED")
     if env:
         return Path(env)
-    here = Path(start or Path.cwd()).resolve()
-    for base in [here, *here.parents, Path(__file__).resolve().parents[1], *Path(__file__).resolve().parents[1].parents]:
-        cand = base.parent / "shared" if base.name != "shared" else base
-        if (cand / "corpora").is_dir():
-            return cand
+    for root in (start, Path.cwd(), Path(__file__).resolve().parents[1]):
+        if root is None:
+            continue
+        here = Path(root).resolve()
+        for base in [here, *here.parents]:
+            cand = base.parent / "shared" if base.name != "shared" else base
+            if (cand / "corpora").is_dir():
+                return cand
     return None
 
 
@@ -85,7 +90,7 @@ def load_labels(path: str | os.PathLike, *, dimensions: tuple[str, ...] | None =
         text = r.get("text") or ""
         if not text and r.get("source") and resolve_text:
             if shared is None:
-                shared = find_shared_dir()
+                shared = find_shared_dir(path)
             if shared is None:
                 if require_text:
                     raise ChanjiaoError(f"{path}: unit {uid} points into the shared corpora; set CHANJIAO_SHARED to that folder")
@@ -172,7 +177,7 @@ def agreement(path_a: str | os.PathLike, path_b: str | os.PathLike, *, dimension
 
 def load_mention_gold(path: str | os.PathLike, *, shared_dir: str | os.PathLike | None = None) -> list[dict]:
     """Gold actor mentions (JSONL: sentence pointer into the shared corpora + mentions with offsets)."""
-    shared = Path(shared_dir) if shared_dir else find_shared_dir()
+    shared = Path(shared_dir) if shared_dir else find_shared_dir(path)
     if shared is None:
         raise ChanjiaoError(f"{path}: sentences point into the shared corpora; set CHANJIAO_SHARED to that folder")
     cache: dict[str, str] = {}

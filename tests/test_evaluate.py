@@ -68,6 +68,21 @@ def test_evaluate_label_pointers_resolve_and_check_hash(tmp_path):
         load_labels(tmp_path / "bad.csv", dimensions=("actors",), shared_dir=shared)
 
 
+def test_evaluate_shared_folder_found_beside_the_label_file(tmp_path, tmp_path_factory, monkeypatch):
+    # a repository beside its shared folder, used from elsewhere (another working directory,
+    # chanjiao installed in a virtualenv outside the repository)
+    shared = tmp_path / "shared"
+    (shared / "corpora").mkdir(parents=True)
+    (shared / "corpora" / "t.md").write_text("学校与企业合作。", encoding="utf-8")
+    (tmp_path / "repo" / "labels").mkdir(parents=True)
+    _write(tmp_path / "repo" / "labels" / "l.csv", [{"unit_id": "u1", "source": "corpora/t.md", "start": 0, "end": 8,
+                                                     "sha1": "", "text": "", "actors": 1}])
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    monkeypatch.delenv("CHANJIAO_SHARED", raising=False)
+    rows = load_labels(tmp_path / "repo" / "labels" / "l.csv", dimensions=("actors",))
+    assert rows[0]["text"] == "学校与企业合作。"
+
+
 def test_evaluate_repository_labels(shared_dir):
     from pathlib import Path
 
