@@ -48,6 +48,23 @@ def test_keywords_bundled_policy_idf_is_used():
     assert len(table) > 1000  # built from laws and CPC reports, not jieba's news IDF
 
 
+def test_keywords_bundled_idf_matches_the_current_dictionary(shared_dir, tmp_path):
+    # rebuilt as the README says whenever the framework or the dictionary changes; a stale table
+    # gives framework terms the IDF of unseen words
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.segment import resource_path
+
+    out = tmp_path / "idf.tsv"
+    corpora = shared_dir / "corpora"
+    result = CliRunner().invoke(cli, ["idf", str(corpora / "laws"), str(corpora / "gwr" / "cpc_congress_reports.jsonl"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    fresh = {line.split("\t")[0] for line in out.read_text(encoding="utf-8").splitlines()}
+    bundled = {line.split("\t")[0] for line in resource_path("idf_policy.tsv").read_text(encoding="utf-8").splitlines()}
+    assert fresh == bundled, f"rebuild pipeline/resources/idf_policy.tsv: {sorted(fresh ^ bundled)[:10]}"
+
+
 def test_keywords_suggest_terms_scores_association():
     sentences = ["市域产教联合体推动产业链延伸。"] * 4 + ["推动产业链延伸。"] + ["会议定于三时召开。"] * 20
     rows = suggest_terms(sentences, min_count=3)
