@@ -143,3 +143,16 @@ def test_extract_seed_section_two_has_all_five_actor_types(seed_path):
 def test_extract_empty_text():
     assert find_terms("") == [] and find_mentions("") == []
     assert next(extract_mentions([read_text("")]))[1] == []
+
+
+def test_extract_large_frameworks_use_the_default_automaton(monkeypatch):
+    # a DFA's memory grows fast with the patterns: past DFA_MAX_PATTERNS the NFA is used, same matches
+    from pipeline import extract
+    from pipeline.codebook import load_framework
+
+    fw = load_framework()
+    text = "推动市域产教联合体共建共享实训基地，政府统筹、企业牵引、学校主体，深圳市人民政府支持江川职业技术学院"
+    dfa_terms, dfa_actors = extract.TermMatcher(fw).find(text), extract.ActorMatcher(fw).find(text)
+    monkeypatch.setattr(extract, "DFA_MAX_PATTERNS", 10)
+    assert extract.TermMatcher(fw).find(text) == dfa_terms
+    assert extract.ActorMatcher(fw).find(text) == dfa_actors
