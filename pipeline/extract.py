@@ -311,8 +311,8 @@ class ActorMatcher:
 
 _NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})
 #: first letters of the tags of function words: adverbs, prepositions, conjunctions, particles,
-#: localisers, punctuation (地方都要, 中央和地方间)
-_FUNCTION_POS = frozenset("dpcuyfx")
+#: localisers, pronouns, punctuation (地方都要, 中央和地方间, 企业、事业单位和机关各自)
+_FUNCTION_POS = frozenset("dpcuyfrx")
 #: tokens that may modify a person noun after a mention (企业 + 技术 + 人员, 学校 + 专业课 + 教师);
 #: not verbal nouns, often verbs in fact (科研机构 + 奖励 + 科研人员)
 _MODIFIER_POS = frozenset({"n", "nz", "an"})  # jieba tags 零部件 as mq
