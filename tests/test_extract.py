@@ -66,7 +66,7 @@ MENTIONS = [
     ("按中央预算和地方预算的区别来划分", [("中央预算", "government", "")]),
     ("禁止在学校、幼儿园等地方吸烟", [("学校", "school", ""), ("幼儿园", "school", "")]),
     ("中央部门和地方都要", [("中央部门", "government", ""), ("地方", "government", "")]),
-    ("符合企业、事业单位和机关各自特点", [("企业", "enterprise", ""), ("机关", "government", "")]),
+    ("符合企业和机关各自特点", [("企业", "enterprise", ""), ("机关", "government", "")]),
     ("不得利用国家财政性经费", []),  # a kind of money, not the treasury acting
     # a person noun used as a verb (代表了) or inside another word (代表性, 学生会) names no people
     ("该企业产品代表了国内最高水平", [("企业", "enterprise", "")]),
