@@ -269,15 +269,25 @@ def segment(
 # ---------------------------------------------------------------- spaCy
 
 
-#: ``doc.user_data`` key of the text a Doc was made from (spaCy rebuilds ``doc.text`` token by
-#: token on every access, which costs more than our components themselves)
-DOC_TEXT_KEY = "chanjiao.text"
+#: Our tokenizer records the text a Doc was made from as span data over the whole Doc (the
+#: user_data key of a span extension): spaCy rebuilds ``doc.text`` token by token on every access,
+#: which costs more than our components themselves. Being span data, it follows ``Doc.from_docs``
+#: and ``Span.as_doc`` correctly (a part or a merge no longer matches the key) and warns of nothing.
+DOC_TEXT_EXTENSION = "chanjiao_text"
+
+
+def _text_key(end: int) -> tuple:
+    return ("._.", DOC_TEXT_EXTENSION, 0, end)
 
 
 def doc_text(doc) -> str:
-    """The text of a spaCy Doc, from our tokenizer's record when it made the Doc."""
-    text = doc.user_data.get(DOC_TEXT_KEY)
-    return text if isinstance(text, str) else doc.text
+    """The text of a spaCy Doc, from our tokenizer's record when it made this very Doc."""
+    if not len(doc):
+        return doc.text
+    last = doc[-1]
+    end = last.idx + len(last.text_with_ws)
+    text = doc.user_data.get(_text_key(end))
+    return text if isinstance(text, str) and len(text) == end else doc.text
 
 
 class JiebaSpacyTokenizer:
@@ -303,7 +313,7 @@ class JiebaSpacyTokenizer:
             ids = self._tag_ids
             tags = np.fromiter((ids.get(t) or self._tag_id(t) for _, t in pairs), dtype=np.uint64, count=len(words))
             doc.from_array([TAG], tags.reshape(-1, 1))
-        doc.user_data[DOC_TEXT_KEY] = text
+        doc.user_data[_text_key(len(text))] = text
         return doc
 
     def _tag_id(self, tag: str) -> int:
@@ -370,11 +380,14 @@ def _load_nlp(engine: str, framework: str | None, userdict: str | None, componen
     # One cache key per configuration, however the caller spelled its arguments.
     import spacy
     from spacy.language import Language
+    from spacy.tokens import Span
 
     from . import extract
 
     nlp = spacy.blank("zh")
     nlp.tokenizer = JiebaSpacyTokenizer(nlp.vocab, engine, framework, userdict)
+    if not Span.has_extension(DOC_TEXT_EXTENSION):
+        Span.set_extension(DOC_TEXT_EXTENSION, default=None)  # doc[:]._.chanjiao_text is the text
     if not Language.has_factory("chanjiao_sentences"):
         Language.component("chanjiao_sentences")(_set_sentences)
     extract.register_spacy_components()

@@ -79,6 +79,19 @@ def test_segment_spacy_doc_keeps_offsets_sentences_and_spans():
     assert doc.has_annotation("TAG") and {t.tag_ for t in doc if t.text == "政府统筹"} == {"nz"}
 
 
+def test_segment_spacy_parts_and_merges_of_docs_keep_their_own_text():
+    from spacy.tokens import Doc
+
+    nlp = load_nlp()
+    doc = nlp("学校与企业合作。政府统筹。")
+    part = doc[4:7].as_doc(copy_user_data=True)  # the recorded text is the whole Doc's: not used
+    merged = Doc.from_docs([doc, nlp("企业牵引。")])  # no warning about our record (warnings are errors here)
+    actors = nlp.get_pipe("chanjiao_actors")
+    assert [s.text for s in actors(part).spans["actors"]] == ["政府统筹"]
+    assert [s.text for s in actors(merged).spans["actors"]] == ["学校", "企业", "政府统筹", "企业牵引"]
+    assert doc[:]._.chanjiao_text == doc.text
+
+
 def test_segment_spacy_components_take_a_doc_made_elsewhere():
     from spacy.tokens import Doc
 
