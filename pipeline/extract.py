@@ -296,7 +296,7 @@ class ActorMatcher:
                 return j + 1 >= n or words[j + 1] not in _ASPECT_PARTICLES
             if tag not in _MODIFIER_POS or len(word) > 6:
                 return False
-            if word.endswith(self.person_nouns) and len(word) <= 6:
+            if word.endswith(self.person_nouns):
                 return True  # 技术人员, 体育教师: the person noun glued to its modifier
             chars += len(word)
             j += 1
@@ -309,13 +309,13 @@ class ActorMatcher:
         return m.group(1) if m else ""
 
 
-_NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})
+_NOUN_POS = frozenset({"n", "vn", "an", "ng", "mq"})  # jieba tags 零部件 as mq
 #: first letters of the tags of function words: adverbs, prepositions, conjunctions, particles,
 #: localisers, pronouns, punctuation (地方都要, 中央和地方间, 企业、事业单位和机关各自)
 _FUNCTION_POS = frozenset("dpcuyfrx")
 #: tokens that may modify a person noun after a mention (企业 + 技术 + 人员, 学校 + 专业课 + 教师);
 #: not verbal nouns, often verbs in fact (科研机构 + 奖励 + 科研人员)
-_MODIFIER_POS = frozenset({"n", "nz", "an"})  # jieba tags 零部件 as mq
+_MODIFIER_POS = frozenset({"n", "nz", "an"})
 _GLUED_NOUN_POS = frozenset({"n", "vn", "l", "nz", "j"})
 _LIST_DELIMS = frozenset({"、", "和", "或", "及", "与", "等", "或者"})
 _ASPECT_PARTICLES = frozenset({"了", "着", "过"})

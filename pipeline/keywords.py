@@ -54,21 +54,6 @@ def _candidates(pairs, engine: str = "rjieba") -> list[str]:
     return list(filter(_judged(pairs, words).get, words))
 
 
-def _candidate_counts(pairs, engine: str = "rjieba") -> Counter[str]:
-    """Occurrences of each keyword candidate in ``pairs``.
-
-    With the default engine every word is counted first (one pass at C speed) and only the
-    distinct words are judged: a document has ~20× fewer distinct words than tokens.
-    """
-    if engine != "rjieba":
-        return Counter(_candidates(pairs, engine))
-    counts = Counter(map(itemgetter(0), pairs))
-    judged = _judged(pairs, counts)
-    for w in list(filterfalse(judged.get, counts)):
-        del counts[w]
-    return counts
-
-
 def _judged(pairs, words) -> dict[str, bool]:
     """The memo word → keyword candidate?, with the new ``words`` (taken from ``pairs``) judged.
 
@@ -165,7 +150,7 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
         tf = Counter(map(itemgetter(0), pairs))
         weights = _tfidf_weights(idf, table, pairs, tf)
     else:
-        tf = _candidate_counts(pairs, engine)
+        tf = Counter(_candidates(pairs, engine))
         weights = list(map(table.get, tf, repeat(table[""])))
     total = sum(compress(tf.values(), map(_NOT_CANDIDATE.__lt__, weights)))
     if not total:
@@ -182,19 +167,19 @@ _NOT_CANDIDATE = float("-inf")
 def _tfidf_weights(idf: str | None, table: dict[str, float], pairs, counts) -> list[float]:
     """Per word of ``counts``: its IDF when it is a keyword candidate, else ``_NOT_CANDIDATE``.
 
-    Remembered per IDF table, on the same terms as :func:`_judged` (the default engine tags a
+    Remembered per IDF table; candidacy comes from :func:`_judged` (the default engine tags a
     word alike everywhere)."""
     memo = _weight_memo(idf)
     weights = list(map(memo.get, counts))
     if None in weights:
         if len(memo) > MEMO_WORDS:  # bound the memo on a corpus with a huge vocabulary
             memo.clear()
-        tag_of = dict(pairs)
-        stop = load_stopwords()
+        new = [w for w, weight in zip(counts, weights) if weight is None]
+        judged = _judged(pairs, new)
         default = table[""]
         for k, w in enumerate(counts):
             if weights[k] is None:
-                weights[k] = memo[w] = table.get(w, default) if _candidate(w, tag_of[w], stop) else _NOT_CANDIDATE
+                weights[k] = memo[w] = table.get(w, default) if judged.get(w) else _NOT_CANDIDATE
     return weights
 
 
