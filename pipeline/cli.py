@@ -95,13 +95,84 @@ def _finish(n_out: int, failures, what: str, output: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chanjiao", prog_name="chanjiao")
-def cli():
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False), envvar="CHANJIAO_CONFIG", default=None,
+              help="Settings file (YAML): option values for every command or per command; the command line wins. "
+                   "Also read from CHANJIAO_CONFIG.")
+@click.pass_context
+def cli(ctx, config):
     """chanjiao (产教): analyse Chinese policy documents against a coding framework.
 
     Read documents in any format and encoding, segment them, find dimension keywords and
     actor mentions (官产学研服), and code every paragraph on the framework's dimensions.
+
+    Example: chanjiao --config study.yaml run corpus/sample -o out/sample
     """
     _warnings_to_stderr()
+    if config:
+        from .config import load_config
+
+        try:
+            ctx.default_map = _default_map(load_config(config), ctx.command)
+        except ChanjiaoError as exc:
+            raise _fail(exc) from None
+
+
+def _default_map(cfg, group: click.Group, prefix: str = "") -> dict:
+    """click's default_map (command → parameter → value) from a settings file.
+
+    Keys are option names as typed (``segmenter``, ``chunk-size``), which a command may store
+    under another parameter name (``--segmenter`` is ``engine`` in ``keywords``). Relative
+    paths are read from the settings file's folder.
+    """
+    from .errors import ConfigError
+
+    out: dict = {}
+    known: set[str] = set()
+    for name, cmd in group.commands.items():
+        full = f"{prefix}{name}"
+        if isinstance(cmd, click.Group):
+            out[name] = _default_map(cfg, cmd, prefix=f"{full} ")
+            known |= out[name].pop("\0known")
+            continue
+        params = {}
+        for p in cmd.params:
+            if isinstance(p, click.Option) and p.name not in ("help", "version"):
+                for opt in p.opts:
+                    if opt.startswith("--"):
+                        params[opt[2:].replace("-", "_")] = p
+        known |= set(params)
+        values = cfg.defaults_for(full, params)
+        out[name] = {params[k].name: _setting(cfg, params[k], v) for k, v in values.items()}
+    if not prefix:
+        sections = {f"{n} {c}" if isinstance(g, click.Group) else n
+                    for n, g in group.commands.items() for c in (getattr(g, "commands", None) or [""])}
+        sections = {s.strip() for s in sections}
+        for s in cfg.sections:
+            if s not in sections:
+                raise ConfigError(f"{cfg.path}: no command {s!r}; sections: {', '.join(sorted(sections))}")
+        for k in cfg.shared:
+            if k not in known:
+                raise ConfigError(f"{cfg.path}: no command has option {k!r}")
+    else:
+        out["\0known"] = known
+    return out
+
+
+def _setting(cfg, param: click.Option, value):
+    """A settings-file value as the option takes it (lists, paths next to the settings file)."""
+    base = Path(cfg.path).parent
+    values = value if isinstance(value, list) else [value]
+    resolved = []
+    for v in values:
+        if isinstance(v, str) and v and not Path(v).is_absolute() and (
+                isinstance(param.type, click.Path) or (base / v).exists()):
+            v = str(base / v)
+        resolved.append(v)
+    if param.multiple:
+        return resolved
+    if isinstance(value, list):
+        return ",".join(map(str, resolved))
+    return resolved[0]
 
 
 _HANDLER: logging.Handler | None = None

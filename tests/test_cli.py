@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -238,3 +239,53 @@ def test_cli_classify_warns_when_the_framework_was_edited(runner, tmp_path, data
     # another scheme altogether is expected to have no trained model: no warning
     r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", "policy_instruments", "-o", str(tmp_path / "p.jsonl")])
     assert r.exit_code == 0 and "differs" not in r.stderr
+
+
+def test_cli_settings_file_gives_defaults_the_command_line_wins(runner, data_dir, tmp_path):
+    # a framework file beside the settings file, named relative to it
+    (tmp_path / "fw").mkdir()
+    from pipeline.codebook import load_framework
+
+    (tmp_path / "fw" / "policy.yaml").write_bytes(Path(load_framework(POLICY).path).read_bytes())
+    settings = tmp_path / "study.yaml"
+    settings.write_text("framework: fw/policy.yaml\nclassify:\n  format: jsonl\nkeywords:\n  kwic: 2\n", encoding="utf-8")
+    r = runner.invoke(cli, ["--config", str(settings), "classify", str(data_dir / "utf8.txt")])
+    assert r.exit_code == 0, r.output
+    assert set(json.loads(r.stdout.splitlines()[0])["scores"]) == {"supply", "environment", "demand"}
+    # the command line wins over the file; CHANJIAO_CONFIG names the file too
+    r = runner.invoke(cli, ["classify", str(data_dir / "utf8.txt"), "--framework", "four_dimensions"],
+                      env={"CHANJIAO_CONFIG": str(settings)})
+    assert r.exit_code == 0, r.output
+    assert set(json.loads(r.stdout.splitlines()[0])["scores"]) == {"field", "actors", "resources", "value"}
+    out = tmp_path / "k.csv"
+    r = runner.invoke(cli, ["--config", str(settings), "keywords", str(data_dir / "utf8.txt"), "--framework", "four_dimensions",
+                            "--format", "csv", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    terms = pd.read_csv(out, encoding="utf-8-sig").query("kind == 'term'")
+    assert len(terms) and (terms.left.fillna("").str.len() <= 2).all()
+
+
+def test_cli_settings_file_option_names_as_typed(runner, tmp_path):
+    # --segmenter is stored as `engine` by some commands and `segmenter` by run; the file says segmenter
+    from pipeline.cli import _default_map
+    from pipeline.config import load_config
+
+    settings = tmp_path / "s.yaml"
+    settings.write_text("segmenter: jieba\nrun:\n  chunk-size: 4\n  formats: [parquet, csv]\n", encoding="utf-8")
+    defaults = _default_map(load_config(settings), cli)
+    assert defaults["keywords"]["engine"] == "jieba" and defaults["run"]["segmenter"] == "jieba"
+    assert defaults["framework"]["check"]["engine"] == "jieba"
+    assert defaults["run"]["chunk_size"] == 4 and defaults["run"]["formats"] == "parquet,csv"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("run:\n  wokers: 2\n", "section 'run' has unknown option(s) wokers"),
+    ("topp: 3\n", "no command has option 'topp'"),
+    ("classfy:\n  unit: sentence\n", "no command 'classfy'"),
+])
+def test_cli_settings_file_errors_name_the_file(runner, data_dir, tmp_path, text, message):
+    settings = tmp_path / "bad.yaml"
+    settings.write_text(text, encoding="utf-8")
+    r = runner.invoke(cli, ["--config", str(settings), "ingest", str(data_dir / "utf8.txt")])
+    assert r.exit_code == 1
+    assert "bad.yaml" in r.output and message in r.output
