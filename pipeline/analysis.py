@@ -240,23 +240,36 @@ def compare_analyses(a: Analysis, b: Analysis, *, names: tuple[str, str] = ("A",
 
 
 def highlight(text: str, terms: Iterable[str], spans: Iterable[tuple[int, int, str]] = ()) -> str:
-    """HTML of ``text`` (escaped) with evidence terms in <mark> and spans in <span class=…>."""
+    """HTML of ``text`` (escaped) with every occurrence of the evidence terms in <mark> and spans in <span class=…>."""
     marks: list[tuple[int, int, str]] = list(spans)
-    for term in sorted(set(terms), key=len, reverse=True):
-        start = text.find(term)
-        while start >= 0:
-            marks.append((start, start + len(term), "term"))
-            start = text.find(term, start + len(term))
-    marks.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    out, pos = [], 0
-    for s, e, cls in marks:
-        if s < pos or e <= s:
-            continue
-        out.append(html.escape(text[pos:s]))
-        tag = "mark" if cls == "term" else "span"
-        out.append(f'<{tag} class="{html.escape(cls)}">{html.escape(text[s:e])}</{tag}>')
-        pos = e
-    out.append(html.escape(text[pos:]))
+    for term in set(terms):
+        if term:
+            start = text.find(term)
+            while start >= 0:
+                marks.append((start, start + len(term), "term"))
+                start = text.find(term, start + len(term))
+    return mark_up(text, marks)
+
+
+def mark_up(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """Escaped HTML of ``text`` where each character carries the classes of the spans over it
+    (overlapping term and actor spans both show); a stretch with the class ``term`` is a <mark>."""
+    if not text:
+        return ""
+    classes: list[set[str]] = [set() for _ in text]
+    for s, e, cls in spans:
+        for i in range(max(0, s), min(len(text), e)):
+            classes[i].add(cls)
+    out, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or classes[i] != classes[start]:
+            chunk = html.escape(text[start:i])
+            if classes[start]:
+                tag = "mark" if "term" in classes[start] else "span"
+                out.append(f'<{tag} class="{" ".join(sorted(classes[start]))}">{chunk}</{tag}>')
+            else:
+                out.append(chunk)
+            start = i
     return "".join(out)
 
 

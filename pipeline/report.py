@@ -12,7 +12,7 @@ import html
 import os
 from pathlib import Path
 
-from .analysis import Analysis
+from .analysis import Analysis, mark_up
 
 PALETTE = ["#e4572e", "#17bebb", "#ffc914", "#76b041", "#2e86ab", "#a23b72", "#f18f01", "#6a4c93"]
 _CSS = """
@@ -36,27 +36,6 @@ def _classes_css(dims: list[str], types: list[str]) -> str:
         css.append(f".a-{t}{{border-bottom:2px solid {color}}}")
         css.append(f".key-a-{t}{{border-bottom:2px solid {color}}}")
     return "\n".join(css)
-
-
-def mark_up(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """Escaped HTML of ``text`` where each character carries the classes of the spans over it
-    (overlapping term and actor spans both show)."""
-    if not text:
-        return ""
-    classes: list[set[str]] = [set() for _ in text]
-    for s, e, cls in spans:
-        for i in range(max(0, s), min(len(text), e)):
-            classes[i].add(cls)
-    out, start = [], 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or classes[i] != classes[start]:
-            chunk = html.escape(text[start:i])
-            if classes[start]:
-                out.append(f'<span class="{" ".join(sorted(classes[start]))}">{chunk}</span>')
-            else:
-                out.append(chunk)
-            start = i
-    return "".join(out)
 
 
 def svg_bars(values: dict[str, float], labels: dict[str, str], *, width: int = 360) -> str:
