@@ -368,13 +368,16 @@ def _after_own(start: int, text: str, tokens) -> bool:
 
 def _straddles(start: int, end: int, tokens) -> bool:
     """Whether the match begins inside a token and runs past its end, or is a one-character
-    suffix ending a two-character common word (布局, 当局, 餐厅; 物价局 stays): a string of
-    characters, not a word of the text."""
-    starts, ends, tags, _ = tokens
+    suffix ending a two-character common word, alone or at the end of a longer one (布局, 当局,
+    餐厅, 产业布局; 物价局 stays): a string of characters, not a word of the text."""
+    starts, ends, tags, words = tokens
     i = _token_at(start, tokens)
     if i < 0 or starts[i] == start:
         return False
-    return ends[i] < end or (end - start == 1 and ends[i] == end and end - starts[i] == 2 and tags[i] not in NAME_POS)
+    if ends[i] < end:
+        return True
+    return end - start == 1 and ends[i] == end and tags[i] not in NAME_POS and (
+        end - starts[i] == 2 or words[i][-2:] in _COMMON_SUFFIX_WORDS)
 
 
 def _whole_word(start: int, end: int, tokens) -> bool:
@@ -476,7 +479,8 @@ def _extend_left(start: int, end: int, tokens, *, nouns_anchor: bool = False) ->
         elif e == best and _glued_level(word):
             best, anchored = e - 1, True  # 向市 + 人事局: the segmenter glued a preposition to the level
             break
-        elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2):
+        elif tag in _NOUN_POS or (after_delim and tag == "v" and e - s <= 2) or (nouns_anchor and tag == "l"):
+            # (a fixed phrase names a department's field too: 生态环境 l + 部门)
             pending = pending if pending is not None else best
             best = s
             if nouns_anchor:
@@ -505,7 +509,12 @@ _LEVEL_DELIMS = frozenset({"、", "和", "或", "及"})
 _QUALIFIERS = frozenset({"有关", "其他", "相关", "本级", "上级", "各级", "基层", "其他有关", "各", "主管"})
 #: Words that end a name even where the segmenter tags them as nouns (国务院 + 会同 + 国务院其他有关部门).
 _BREAK_WORDS = frozenset({"会同", "报", "经", "由", "向", "对", "在", "从", "与", "及其", "或者", "以及", "并"})
-_PREPOSITION_CHARS = frozenset("向由对经在从与给报按据将")
+_PREPOSITION_CHARS = frozenset("向由对经在从与给报按据将受")
+#: two-character common words ending in a one-character suffix (局, 厅), also at the end of a
+#: longer word the segmenter keeps whole (产业布局, 新发展格局)
+_COMMON_SUFFIX_WORDS = frozenset({"布局", "格局", "大局", "全局", "当局", "结局", "开局", "僵局", "时局", "变局", "新局", "破局",
+                                  "困局", "残局", "骗局", "棋局", "定局", "战局", "败局", "出局", "饭局", "餐厅", "大厅", "展厅",
+                                  "客厅", "门厅", "舞厅", "歌厅"})
 
 
 def _glued_level(word: str) -> bool:

@@ -74,6 +74,20 @@ MENTIONS = [
     ("高校研究生学生会", [("高校", "school", "")]),
     # a financial company is a service body (codebook: financial institutions), not an enterprise
     ("鼓励银行和小额贷款公司开展质押贷款", [("银行", "service", ""), ("小额贷款公司", "service", "")]),
+    # the treasury of a named level acting is government (codebook: 中央财政); its money is not
+    ("由市财政给予一次性奖励", [("市财政", "government", "")]),
+    ("市财政资金用于实训基地建设", []),
+    ("完善公共财政体系", []),
+    # a body whose first word the segmenter glued to the one before (第三方评价|机构, 受市|教育局)
+    ("第三方评价机构受市教育局委托开展评价", [("第三方评价机构", "service", ""), ("市教育局", "government", "")]),
+    ("接受生态环境部门监督检查", [("生态环境部门", "government", "监督")]),  # 生态环境 is tagged l
+    ("围绕三大主导产业布局专业群", []),  # 局 of 产业布局 is no bureau
+    # a college speaking of itself; its staff are people, not the firm
+    ("学院聘请企业技术骨干担任兼职教师", [("学院", "school", "")]),
+    ("理事长由临海市人民政府分管副市长担任", []),
+    ("各区县、各部门要切实履行主体责任", [("区县", "government", ""), ("各部门", "government", "")]),
+    ("链长办设在市工业和信息化局", [("链长办", "government", ""), ("市工业和信息化局", "government", "")]),
+    ("各地各校要高度重视", [("各校", "school", "")]),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
@@ -82,6 +96,7 @@ COMPOUNDS = [
     ("政行校企协同", {"government", "service", "school", "enterprise"}),
     ("呈现为“官、产、学、研、服”的联合形态", {"government", "enterprise", "school", "research", "service"}),
     ("推动政、行、校、企四方协同", {"government", "service", "school", "enterprise"}),
+    ("推动高校院所科技成果转化", {"school", "research"}),
 ]
 # fmt: on
 
