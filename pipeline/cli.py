@@ -164,8 +164,8 @@ def _setting(cfg, param: click.Option, value):
     values = value if isinstance(value, list) else [value]
     resolved = []
     for v in values:
-        if isinstance(v, str) and v and not Path(v).is_absolute() and (
-                isinstance(param.type, click.Path) or (base / v).exists()):
+        if isinstance(v, str) and v and v != "-" and not Path(v).is_absolute() and (
+                isinstance(param.type, click.Path) or param.name == "output" or (base / v).exists()):
             v = str(base / v)
         resolved.append(v)
     if param.multiple:

@@ -276,6 +276,11 @@ def test_cli_settings_file_option_names_as_typed(runner, tmp_path):
     assert defaults["keywords"]["engine"] == "jieba" and defaults["run"]["segmenter"] == "jieba"
     assert defaults["framework"]["check"]["engine"] == "jieba"
     assert defaults["run"]["chunk_size"] == 4 and defaults["run"]["formats"] == "parquet,csv"
+    # outputs are paths beside the settings file too; "-" (standard output) stays
+    settings.write_text("keywords:\n  output: k.csv\nactors:\n  output: '-'\nrun:\n  output: runs/a\n", encoding="utf-8")
+    defaults = _default_map(load_config(settings), cli)
+    assert defaults["keywords"]["output"] == str(tmp_path / "k.csv") and defaults["actors"]["output"] == "-"
+    assert defaults["run"]["outdir"] == str(tmp_path / "runs" / "a")
 
 
 @pytest.mark.parametrize(("text", "message"), [
