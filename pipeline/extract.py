@@ -376,8 +376,9 @@ def _straddles(start: int, end: int, tokens) -> bool:
         return False
     if ends[i] < end:
         return True
-    return end - start == 1 and ends[i] == end and tags[i] not in NAME_POS and (
-        end - starts[i] == 2 or words[i][-2:] in _COMMON_SUFFIX_WORDS)
+    # (a common word stays one whatever its tag: the dictionary tags 新格局 nt)
+    return end - start == 1 and ends[i] == end and (
+        words[i][-2:] in _COMMON_SUFFIX_WORDS or end - starts[i] == 2 and tags[i] not in NAME_POS)
 
 
 def _whole_word(start: int, end: int, tokens) -> bool:

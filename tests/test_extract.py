@@ -88,6 +88,15 @@ MENTIONS = [
     ("各区县、各部门要切实履行主体责任", [("区县", "government", ""), ("各部门", "government", "")]),
     ("链长办设在市工业和信息化局", [("链长办", "government", ""), ("市工业和信息化局", "government", "")]),
     ("各地各校要高度重视", [("各校", "school", "")]),
+    # departments by short names the segmenter would split (市人|社局, 市大|数据|局)
+    ("市人社局负责技工院校现代学徒制试点", [("市人社局", "government", "负责"), ("技工院校", "school", "")]),
+    ("市工信局、市大数据局牵头", [("市工信局", "government", ""), ("市大数据局", "government", "牵头")]),
+    ("自然资源和规划局要优化工业用地", [("自然资源和规划局", "government", "")]),
+    ("构建职业教育发展新格局", []),  # the dictionary tags 新格局 nt; 局 is still no bureau
+    ("省总工会、团省委、省妇联要广泛开展", [("省总工会", "service", ""), ("团省委", "service", ""), ("省妇联", "service", "")]),
+    ("近日，省教育厅副厅长一行到学院调研", [("学院", "school", "")]),  # a post, not the department
+    ("按照国家职业标准组织考核", []),  # 标准 + the verb 组织, not a standards body
+    ("先后召开民营企业家座谈会", []),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),

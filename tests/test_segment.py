@@ -104,10 +104,11 @@ def test_segment_spacy_components_take_a_doc_made_elsewhere():
 
 @pytest.mark.slow
 def test_segment_engines_agree_on_cpc_reports(shared_dir):
-    """Recorded: with our dictionary, 4 of 2,579 paragraphs differ between rjieba and jieba:
-    jieba keeps 军地 ("军地战略规划统筹") and 城乡人民 (three paragraphs) as one word where rjieba
-    splits them (near-ties in the two engines' frequency arithmetic, which moves a little with
-    every user word added). Every other token agrees."""
+    """Recorded: with our dictionary, 5 of 2,579 paragraphs differ between rjieba and jieba:
+    jieba keeps 远未 and 军队院校 (two paragraphs each) as one word where rjieba splits them, and
+    splits 乱国 where rjieba keeps it (near-ties in the two engines' frequency arithmetic, which
+    move with every user word added: earlier dictionaries gave 军地 and 城乡人民 instead). Every
+    other token agrees."""
     fast, ref = load_segmenter("rjieba"), load_segmenter("jieba")
     differ, total = [], 0
     with open(shared_dir / "corpora" / "gwr" / "cpc_congress_reports.jsonl", encoding="utf-8") as f:
@@ -118,7 +119,7 @@ def test_segment_engines_agree_on_cpc_reports(shared_dir):
                     if fast.cut(para) != ref.cut(para):
                         differ.append(para[:30])
     assert total == 2579
-    assert len(differ) <= 4, differ
+    assert len(differ) <= 5, differ
 
 
 def test_segment_read_text_round_trip():
