@@ -155,6 +155,7 @@ class ActorMatcher:
             for word in t.exclude:
                 entries.setdefault(word, None)
         self._entries = list(entries.values())
+        self._entry_of = entries
         self._has_list_only = any(e is not None and e.list_only for e in self._entries)
         self.automaton = _automaton(list(entries), ahocorasick_rs.MatchKind.LeftmostLongest) if entries else None
         self.roles = sorted(framework.roles, key=len, reverse=True)
@@ -195,7 +196,11 @@ class ActorMatcher:
         kept = []
         for r in raw:
             if _straddles(r[0], r[1], tokens):
-                continue  # 提高|职业 holds no 高职, 分校|所在地 no 校所: the match cuts across words
+                # 提高|职业 holds no 高职, 分校|所在地 no 校所: the match cuts across words. But what
+                # follows the cut may be an entry of its own (500|家中|小微|企业: 小微企业)
+                r = self._after_cut(r, text, tokens)
+                if r is None:
+                    continue
             if r[1] - r[0] == len(r[2].name) and _after_own(r[0], text, tokens):
                 continue  # 本学校, 本企业: the speaker's own body, a pronoun in effect (日本企业 stays)
             kept.append(r)
@@ -249,6 +254,18 @@ class ActorMatcher:
             for t in entry.types:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
+
+    def _after_cut(self, r: list, text: str, tokens) -> list | None:
+        """The longest entry that starts at a token boundary inside the straddling match ``r``
+        and ends where it ends, or None."""
+        starts, ends, _, _ = tokens
+        i = _token_at(r[0], tokens)
+        while i + 1 < len(ends) and ends[i] < r[1] - 1:
+            i += 1
+            entry = self._entry_of.get(text[starts[i]:r[1]])
+            if entry is not None:
+                return [starts[i], r[1], entry]
+        return None
 
     def _tokens(self, text: str, tagged, upto: int) -> tuple:
         """(starts, ends, tags, words) of the tokens of ``text`` up to the one holding character

@@ -97,6 +97,8 @@ MENTIONS = [
     ("近日，省教育厅副厅长一行到学院调研", [("学院", "school", "")]),  # a post, not the department
     ("按照国家职业标准组织考核", []),  # 标准 + the verb 组织, not a standards body
     ("先后召开民营企业家座谈会", []),
+    # a match the segmenter cut (500|家中|小微|企业…) keeps the entry that starts at a boundary
+    ("带动不少于500家中小微企业深度参与人才培养", [("小微企业", "enterprise", "")]),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
