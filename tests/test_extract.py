@@ -99,6 +99,12 @@ MENTIONS = [
     ("先后召开民营企业家座谈会", []),
     # a match the segmenter cut (500|家中|小微|企业…) keeps the entry that starts at a boundary
     ("带动不少于500家中小微企业深度参与人才培养", [("小微企业", "enterprise", "")]),
+    # party committees and their departments are outside the typology (every gold round)
+    ("会同省委组织部、省委宣传部、省发展改革委", [("省发展改革委", "government", "")]),
+    # bodies named for their officials at a meeting are no mentions
+    ("市人社局、市教育局、团市委主要负责同志参加会议", []),
+    ("推进中高职贯通培养", []),  # levels of schooling, not schools
+    ("县就业服务中心、乡镇劳动保障所要建立就业信息台账", [("县就业服务中心", "service", "")]),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
