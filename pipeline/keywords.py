@@ -22,6 +22,11 @@ from pathlib import Path
 from .codebook import load_framework
 from .segment import load_segmenter, load_stopwords, resource_path
 
+try:
+    from . import _cengine
+except ImportError:  # not built: the Python path below serves (same keywords, slower)
+    _cengine = None
+
 #: words a per-process memo keeps before it starts afresh (a few tens of MB at most)
 MEMO_WORDS = 500_000
 
@@ -145,6 +150,9 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
 
     table = load_idf(idf)
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
+    if engine == "rjieba" and _cengine is not None:
+        # the same counting and ranking in C, on the words' code points (see _cengine.c)
+        return _keyword_counter(idf).top(pairs, top)
     if engine == "rjieba":
         # every word counted at C speed; its weight (IDF, or 0 for a non-candidate) remembered
         tf = Counter(map(itemgetter(0), pairs))
@@ -186,6 +194,14 @@ def _tfidf_weights(idf: str | None, table: dict[str, float], pairs, counts) -> l
 @lru_cache(maxsize=4)
 def _weight_memo(idf: str | None) -> dict[str, float]:
     return {}
+
+
+@lru_cache(maxsize=4)
+def _keyword_counter(idf: str | None):
+    """The C engine's TF-IDF counter for an IDF table: judges each word once, as
+    :func:`_judged` does, and ranks as the Python path below (ties to the greater word)."""
+    table = load_idf(idf)
+    return _cengine.KeywordCounter(table, table[""], load_stopwords(), KEEP_POS, MEMO_WORDS)
 
 
 def textrank_keywords(text: str, *, top: int = 20, window: int = 5, damping: float = 0.85, iterations: int = 50,

@@ -186,7 +186,10 @@ def test_extract_large_frameworks_use_the_default_automaton(monkeypatch):
 
     fw = load_framework()
     text = "推动市域产教联合体共建共享实训基地，政府统筹、企业牵引、学校主体，深圳市人民政府支持江川职业技术学院"
+    with_engine = extract.TermMatcher(fw).find(text), extract.ActorMatcher(fw).find(text)
+    monkeypatch.setattr(extract, "_cengine", None)  # the automata serve when the C engine is not built
     dfa_terms, dfa_actors = extract.TermMatcher(fw).find(text), extract.ActorMatcher(fw).find(text)
+    assert (dfa_terms, dfa_actors) == with_engine
     monkeypatch.setattr(extract, "DFA_MAX_PATTERNS", 10)
     assert extract.TermMatcher(fw).find(text) == dfa_terms
     assert extract.ActorMatcher(fw).find(text) == dfa_actors

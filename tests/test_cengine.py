@@ -1,0 +1,125 @@
+"""The C extraction engine gives what the code paths it replaces give (ahocorasick_rs, Python loops)."""
+import random
+from pathlib import Path
+
+import ahocorasick_rs
+import pytest
+
+from pipeline import extract, keywords
+from pipeline.codebook import load_framework
+from pipeline.segment import load_segmenter, load_stopwords
+
+try:
+    from pipeline import _cengine
+except ImportError:  # pragma: no cover - the package's install builds it; CI must too
+    _cengine = None
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cengine_is_built():
+    # optional=True lets an install without a compiler go on; here (dev, CI) it must have been built
+    assert _cengine is not None, "pipeline._cengine was not built: pip install -e . (needs a C compiler)"
+
+
+needs_engine = pytest.mark.skipif(_cengine is None, reason="C engine not built")
+
+# letters of three string widths: Latin-1, CJK (2 bytes), astral (4 bytes)
+ALPHABETS = ["abc", "企业学校政府", "ab企业𠀀𝕏"]
+
+
+def _random_case(rng, alphabet):
+    patterns = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 12))})
+    text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+    return patterns, text
+
+
+@needs_engine
+@pytest.mark.parametrize("alphabet", ALPHABETS)
+def test_trie_matches_like_aho_corasick(alphabet):
+    rng = random.Random(7)
+    for _ in range(300):
+        patterns, text = _random_case(rng, alphabet)
+        every = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+        leftmost = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        assert _cengine.Trie(patterns).find(text) == sorted(every.find_matches_as_indexes(text, overlapping=True),
+                                                            key=lambda m: (m[1], m[2]))
+        assert _cengine.Trie(patterns, False).find(text) == leftmost.find_matches_as_indexes(text)
+
+
+@needs_engine
+def test_trie_edges():
+    assert _cengine.Trie([]).find("企业") == []
+    assert _cengine.Trie(["", "企业"]).find("企业") == [(1, 0, 2)]  # an empty pattern never matches
+    assert _cengine.Trie(["企业"]).find("") == []
+    assert _cengine.Trie(["企业", "企业"]).find("企业") == [(0, 0, 2)]  # a repeated pattern: its first index
+    with pytest.raises(TypeError):
+        _cengine.Trie([1])
+    with pytest.raises(TypeError):
+        _cengine.Trie(["企业"]).find(b"x")
+
+
+@needs_engine
+def test_token_columns():
+    pairs = [("中小", "n"), ("企业", "n"), ("和", "c"), ("学校", "n")]
+    assert _cengine.token_columns(pairs, 3) == ([0, 2], [2, 4], ["n", "n", "c", "n"], ["中小", "企业", "和", "学校"])
+    assert _cengine.token_columns(pairs, 99)[1] == [2, 4, 5, 7]
+    assert _cengine.token_columns([], 5) == ([], [], [], [])
+    with pytest.raises(TypeError):
+        _cengine.token_columns([("企业",)], 1)
+
+
+def _python_tfidf(pairs, top):
+    saved = keywords._cengine
+    keywords._cengine = None
+    try:
+        return keywords.tfidf_keywords("", top=top, tagged=pairs)
+    finally:
+        keywords._cengine = saved
+
+
+@needs_engine
+def test_keyword_counter_ranks_like_the_python_path():
+    seg = load_segmenter()
+    texts = [p for p in (ROOT / "corpus" / "sample" / "opinion_意见_深化产教融合_utf8-bom.txt").read_text(encoding="utf-8-sig").split("\n") if p]
+    pairs = [pair for t in texts for pair in seg.tag(t)]
+    for top in (0, 1, 5, 20, 10_000):
+        assert keywords.tfidf_keywords("", top=top, tagged=pairs) == _python_tfidf(pairs, top)
+    assert keywords.tfidf_keywords("", tagged=[]) == _python_tfidf([], 20) == []
+    only_stop = [("的", "uj"), ("2024年", "m")]
+    assert keywords.tfidf_keywords("", tagged=only_stop) == _python_tfidf(only_stop, 20) == []
+
+
+@needs_engine
+def test_keyword_counter_ties_grow_and_forget():
+    idf = {"": 5.0}
+    # ties go to the greater word, as heapq.nlargest over (score, word)
+    counter = _cengine.KeywordCounter(idf, 5.0, load_stopwords(), keywords.KEEP_POS, 50)
+    assert [w for w, _ in counter.top([("乙方", "n"), ("甲方", "n"), ("丙方", "n")], 2)] == ["甲方", "乙方"]
+    # many new words in one call (the table grows mid-call), then the memo is bounded
+    words = [(f"词{i:05d}", "n") for i in range(3000)] * 2 + [("企业", "n")] * 7
+    best = counter.top(words, 3)
+    assert best[0] == ("企业", pytest.approx(7 * 5.0 / 6007))
+    assert counter.size() > 50
+    counter.top([("企业", "n")], 1)
+    assert counter.size() == 1  # over max_words: forgotten and judged afresh
+    with pytest.raises(TypeError):
+        counter.top([("企业",)], 1)
+
+
+@needs_engine
+def test_matchers_agree_with_and_without_the_engine(monkeypatch):
+    fw = load_framework()
+    seg = load_segmenter()
+    texts = [p for f in sorted((ROOT / "corpus" / "sample").glob("*.txt")) for p in f.read_bytes().decode("utf-8", "ignore").split("\n") if p.strip()]
+    assert len(texts) > 20
+    with_c = extract.TermMatcher(fw), extract.ActorMatcher(fw)
+    monkeypatch.setattr(extract, "_cengine", None)
+    without = extract.TermMatcher(fw), extract.ActorMatcher(fw)
+    for text in texts:
+        tagged = seg.tag(text)
+        assert with_c[0]._find(text) == without[0]._find(text)
+        monkeypatch.setattr(extract, "_cengine", _cengine)
+        a = with_c[1]._find(text, tagged)
+        monkeypatch.setattr(extract, "_cengine", None)
+        assert a == without[1]._find(text, tagged)
