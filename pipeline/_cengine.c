@@ -293,12 +293,16 @@ done:
 
 /* ------------------------------------------------------------------ KeywordCounter */
 
+#define INLINE_CPS 4
+
 typedef struct {
     PyObject *word;  /* NULL = empty slot */
     uint64_t hash;
     double weight;   /* -inf: not a keyword candidate */
     int64_t count;   /* in the current call */
     uint64_t stamp;  /* the call that count belongs to */
+    Py_UCS4 cps[INLINE_CPS]; /* a short word's code points, compared without reading the word */
+    Py_ssize_t len;
 } Entry;
 
 typedef struct {
@@ -314,10 +318,14 @@ typedef struct {
     size_t n_touched, cap_touched;
 } CounterObject;
 
-static inline uint64_t word_hash(int kind, const void *data, Py_ssize_t len) {
+/* hash of a word's code points; the first INLINE_CPS of them are copied to cps */
+static inline uint64_t word_hash(int kind, const void *data, Py_ssize_t len, Py_UCS4 *cps) {
     uint64_t h = 1469598103934665603ULL ^ (uint64_t)len;
     for (Py_ssize_t i = 0; i < len; i++) {
-        h ^= PyUnicode_READ(kind, data, i);
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (i < INLINE_CPS)
+            cps[i] = c;
+        h ^= c;
         h *= 1099511628211ULL;
     }
     return mix64(h);
@@ -484,12 +492,16 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
         }
         int kind = PyUnicode_KIND(word);
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-        uint64_t h = word_hash(kind, PyUnicode_DATA(word), len);
+        Py_UCS4 cps[INLINE_CPS] = {0, 0, 0, 0};
+        uint64_t h = word_hash(kind, PyUnicode_DATA(word), len, cps);
         size_t j = (size_t)h & self->mask;
         Entry *e;
         for (;;) {
             e = &self->table[j];
-            if (e->word == NULL || (e->hash == h && same_word(e->word, word)))
+            if (e->word == NULL)
+                break;
+            if (e->hash == h && e->len == len &&
+                (len <= INLINE_CPS ? memcmp(e->cps, cps, sizeof cps) == 0 : same_word(e->word, word)))
                 break;
             j = (j + 1) & self->mask;
         }
@@ -511,6 +523,8 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
             e->hash = h;
             e->weight = weight;
             e->stamp = 0;
+            e->len = len;
+            memcpy(e->cps, cps, sizeof cps);
             self->used++;
             if (2 * self->used > self->mask + 1) {
                 /* grow, then find the slots of this call's words again */
