@@ -105,6 +105,11 @@ MENTIONS = [
     ("市人社局、市教育局、团市委主要负责同志参加会议", []),
     ("推进中高职贯通培养", []),  # levels of schooling, not schools
     ("县就业服务中心、乡镇劳动保障所要建立就业信息台账", [("县就业服务中心", "service", "")]),
+    ("鼓励茶企与农户建立订单关系", [("茶企", "enterprise", "")]),  # short forms by industry
+    ("鼓励国内外企业到本省从事研究开发", [("企业", "enterprise", "")]),  # not 外企 of 国内外
+    ("全面推行现代学徒制和企业新型学徒制", []),  # a scheme, not the firm
+    ("邀请县职教中心老师和龙头企业技术员担任田间导师", []),  # people
+    ("永安五金制品厂被评为市级龙头企业", [("永安五金制品厂", "enterprise", ""), ("龙头企业", "enterprise", "")]),
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
