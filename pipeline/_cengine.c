@@ -89,6 +89,10 @@ static int Trie_init(TrieObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"patterns", "overlapping", NULL};
     PyObject *patterns;
     int overlapping = 1;
+    if (self->root != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a Trie is initialised once");
+        return -1;
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|p", kwlist, &patterns, &overlapping))
         return -1;
     self->overlapping = overlapping;
@@ -120,6 +124,14 @@ static int Trie_init(TrieObject *self, PyObject *args, PyObject *kwds) {
     self->pattern = PyMem_Malloc((total + 1) * sizeof(int32_t));
     if (!self->root || !self->keys || !self->vals || !self->pattern) {
         Py_DECREF(seq);
+        PyMem_Free(self->root);
+        PyMem_Free(self->keys);
+        PyMem_Free(self->vals);
+        PyMem_Free(self->pattern);
+        self->root = NULL;
+        self->keys = NULL;
+        self->vals = NULL;
+        self->pattern = NULL;
         PyErr_NoMemory();
         return -1;
     }
@@ -165,6 +177,10 @@ static int append_match(PyObject *out, Py_ssize_t pat, Py_ssize_t start, Py_ssiz
 static PyObject *Trie_find(TrieObject *self, PyObject *text) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->root == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Trie not initialised");
         return NULL;
     }
     const int overlapping = self->overlapping;
@@ -236,6 +252,25 @@ static PyTypeObject TrieType = {
 
 /* ------------------------------------------------------------------ token columns */
 
+/* The (word, tag) of a pair: a tuple or list of two, the word a str (borrowed references). */
+static int pair_items(PyObject *pair, PyObject **word, PyObject **tag) {
+    if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2) {
+        *word = PyTuple_GET_ITEM(pair, 0);
+        *tag = PyTuple_GET_ITEM(pair, 1);
+    } else if (PyList_Check(pair) && PyList_GET_SIZE(pair) == 2) {
+        *word = PyList_GET_ITEM(pair, 0);
+        *tag = PyList_GET_ITEM(pair, 1);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "pairs must hold (word, tag) pairs");
+        return -1;
+    }
+    if (!PyUnicode_Check(*word)) {
+        PyErr_SetString(PyExc_TypeError, "words must be str");
+        return -1;
+    }
+    return 0;
+}
+
 /* token_columns(pairs, upto) -> (starts, ends, tags, words) of (word, tag) pairs: the offsets
  * up to the first token that ends at or after character upto (all if none does), the tags and
  * words of every token. */
@@ -244,11 +279,12 @@ static PyObject *token_columns(PyObject *module, PyObject *args) {
     Py_ssize_t upto;
     if (!PyArg_ParseTuple(args, "On", &pairs, &upto))
         return NULL;
-    PyObject *seq = PySequence_Fast(pairs, "pairs must be a sequence");
+    /* a tuple of the pairs: the caller's list may not change under us */
+    PyObject *seq = PySequence_Tuple(pairs);
     if (seq == NULL)
         return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Py_ssize_t n = PyTuple_GET_SIZE(seq);
+    PyObject **items = &PyTuple_GET_ITEM(seq, 0);
     PyObject *starts = PyList_New(0), *ends = PyList_New(0), *tags = PyList_New(n), *words = PyList_New(n);
     PyObject *out = NULL;
     if (!starts || !ends || !tags || !words)
@@ -256,12 +292,9 @@ static PyObject *token_columns(PyObject *module, PyObject *args) {
     Py_ssize_t end = 0;
     int counting = 1;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = items[i];
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
-            PyErr_SetString(PyExc_TypeError, "pairs must hold (word, tag) tuples");
+        PyObject *word, *tag;
+        if (pair_items(items[i], &word, &tag) < 0)
             goto done;
-        }
-        PyObject *word = PyTuple_GET_ITEM(pair, 0), *tag = PyTuple_GET_ITEM(pair, 1);
         Py_INCREF(word);
         PyList_SET_ITEM(words, i, word);
         Py_INCREF(tag);
@@ -316,6 +349,7 @@ typedef struct {
     uint64_t stamp;
     Py_ssize_t *touched; /* slots counted in the current call */
     size_t n_touched, cap_touched;
+    int busy;            /* inside top(): Python code it runs may not call it again */
 } CounterObject;
 
 /* hash of a word's code points; the first INLINE_CPS of them are copied to cps */
@@ -396,6 +430,10 @@ static int Counter_init(CounterObject *self, PyObject *args, PyObject *kwds) {
     PyObject *idf, *stop, *keep_pos;
     double fallback;
     Py_ssize_t max_words = 500000;
+    if (self->table != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a KeywordCounter is initialised once");
+        return -1;
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!dOO|n", kwlist, &PyDict_Type, &idf, &fallback, &stop, &keep_pos,
                                      &max_words))
         return -1;
@@ -468,11 +506,23 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
     Py_ssize_t k;
     if (!PyArg_ParseTuple(args, "On", &pairs, &k))
         return NULL;
-    PyObject *seq = PySequence_Fast(pairs, "pairs must be a sequence of (word, tag)");
+    if (self->table == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "KeywordCounter not initialised");
+        return NULL;
+    }
+    if (self->busy) {
+        /* a stop word's __eq__, an IDF value's __float__ or a finaliser called us again: the
+         * table and this call's slots would change under the outer call */
+        PyErr_SetString(PyExc_RuntimeError, "KeywordCounter.top is not re-entrant");
+        return NULL;
+    }
+    /* a tuple of the pairs: the caller's list may not change under us */
+    PyObject *seq = PySequence_Tuple(pairs);
     if (seq == NULL)
         return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
+    self->busy = 1;
+    Py_ssize_t n = PyTuple_GET_SIZE(seq);
+    PyObject **items = &PyTuple_GET_ITEM(seq, 0);
     Scored *scored = NULL;
     PyObject *out = NULL;
     if (self->used > self->max_words)
@@ -480,16 +530,9 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
     self->stamp++;
     self->n_touched = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = items[i];
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
-            PyErr_SetString(PyExc_TypeError, "pairs must hold (word, tag) tuples");
+        PyObject *pair = items[i], *word, *tag;
+        if (pair_items(pair, &word, &tag) < 0)
             goto done;
-        }
-        PyObject *word = PyTuple_GET_ITEM(pair, 0);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            goto done;
-        }
         int kind = PyUnicode_KIND(word);
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         Py_UCS4 cps[INLINE_CPS] = {0, 0, 0, 0};
@@ -506,18 +549,29 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
             j = (j + 1) & self->mask;
         }
         if (e->word == NULL) {
-            int cand = judge(self, word, PyTuple_GET_ITEM(pair, 1));
-            if (cand < 0)
-                goto done;
+            /* judging may run Python code (a str subclass's __eq__, __float__): hold the pair */
+            Py_INCREF(word);
+            Py_INCREF(tag);
+            int cand = judge(self, word, tag);
             double weight = -INFINITY;
-            if (cand) {
+            if (cand > 0) {
                 PyObject *v = PyDict_GetItemWithError(self->idf, word);
                 if (v == NULL && PyErr_Occurred())
-                    goto done;
-                weight = v == NULL ? self->fallback : PyFloat_AsDouble(v);
-                if (weight == -1.0 && PyErr_Occurred())
-                    goto done;
+                    cand = -1;
+                else if (v == NULL)
+                    weight = self->fallback;
+                else {
+                    Py_INCREF(v);
+                    weight = PyFloat_AsDouble(v);
+                    Py_DECREF(v);
+                    if (weight == -1.0 && PyErr_Occurred())
+                        cand = -1;
+                }
             }
+            Py_DECREF(tag);
+            Py_DECREF(word);
+            if (cand < 0)
+                goto done;
             Py_INCREF(word);
             e->word = word;
             e->hash = h;
@@ -596,6 +650,7 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
         Py_DECREF(item);
     }
 done:
+    self->busy = 0;
     PyMem_Free(scored);
     Py_DECREF(seq);
     if (PyErr_Occurred()) {

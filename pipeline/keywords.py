@@ -20,6 +20,7 @@ from operator import itemgetter, mul
 from pathlib import Path
 
 from .codebook import load_framework
+from .errors import ChanjiaoError
 from .segment import load_segmenter, load_stopwords, resource_path
 
 try:
@@ -74,7 +75,7 @@ def _judged(pairs, words) -> dict[str, bool]:
         if len(memo) > MEMO_WORDS:  # bound the memo on a corpus with a huge vocabulary
             memo.clear()
             new = set(words)
-        tag_of = dict(pairs)
+        tag_of = dict(reversed(pairs))  # the POS of each word's first occurrence
         stop = load_stopwords()
         for w in new:
             memo[w] = _candidate(w, tag_of[w], stop)
@@ -130,12 +131,16 @@ def load_idf(path: str | None = None) -> dict[str, float]:
     idf: dict[str, float] = {}
     if not p.exists():
         return {"": 10.0}
-    for line in p.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
         w, _, v = line.partition("\t")
-        if w == "#default":
-            idf[""] = float(v)
-        elif w and v:
-            idf[w] = float(v)
+        if w and v:
+            try:
+                value = float(v)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ChanjiaoError(f"{p}: line {n}: IDF {v!r} of {w!r} is not a finite number")
+            idf["" if w == "#default" else w] = value
     idf.setdefault("", max(idf.values(), default=10.0))
     return idf
 

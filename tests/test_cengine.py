@@ -123,3 +123,49 @@ def test_matchers_agree_with_and_without_the_engine(monkeypatch):
         a = with_c[1]._find(text, tagged)
         monkeypatch.setattr(extract, "_cengine", None)
         assert a == without[1]._find(text, tagged)
+
+
+@needs_engine
+def test_engine_objects_refuse_misuse():
+    # made without __init__, initialised twice, or called again from Python code it runs
+    with pytest.raises(RuntimeError):
+        _cengine.Trie.__new__(_cengine.Trie).find("企业")
+    with pytest.raises(RuntimeError):
+        _cengine.KeywordCounter.__new__(_cengine.KeywordCounter).top([("企业", "n")], 1)
+    trie = _cengine.Trie(["企业"])
+    with pytest.raises(RuntimeError):
+        trie.__init__(["学校"])
+    assert trie.find("企业") == [(0, 0, 2)]
+    counter = _cengine.KeywordCounter({"": 1.0}, 1.0, frozenset(), frozenset({"n"}))
+    with pytest.raises(RuntimeError):
+        counter.__init__({"": 1.0}, 1.0, frozenset(), frozenset({"n"}))
+
+    class Reentrant:
+        def __float__(self):
+            with pytest.raises(RuntimeError, match="not re-entrant"):
+                counter.top([("学校", "n")], 1)
+            return 2.0
+
+    counter2 = _cengine.KeywordCounter({"企业": Reentrant(), "": 1.0}, 1.0, frozenset(), frozenset({"n"}))
+    counter = counter2
+    assert counter2.top([("企业", "n")], 1) == [("企业", 2.0)]
+
+
+@needs_engine
+def test_engine_takes_list_pairs_and_the_first_tag_like_the_python_path():
+    pairs = [["企业", "n"], ["学校", "n"], ["企业", "n"]]
+    assert keywords.tfidf_keywords("", tagged=pairs) == _python_tfidf(pairs, 20)
+    assert _cengine.token_columns(pairs, 9)[1] == [2, 4, 6]
+    # a word judged by the tag of its first occurrence, in both paths
+    first_x = [("企业业", "x"), ("企业业", "n"), ("学校校", "n")]
+    assert keywords.tfidf_keywords("", tagged=first_x) == _python_tfidf(first_x, 20)
+    assert [w for w, _ in _python_tfidf(first_x, 20)] == ["学校校"]
+
+
+def test_idf_table_values_must_be_finite(tmp_path):
+    from pipeline.errors import ChanjiaoError
+
+    bad = tmp_path / "idf.tsv"
+    bad.write_text("#default\t9.0\n企业\tnan\n", encoding="utf-8")
+    with pytest.raises(ChanjiaoError, match=r"idf.tsv: line 2: IDF 'nan' of '企业' is not a finite number"):
+        keywords.load_idf(str(bad))
