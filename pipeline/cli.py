@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .config import CONFIG_ENV, load_config
 from .errors import ChanjiaoError
 
 _FORMATS_IO = ["jsonl", "csv", "parquet"]
@@ -95,9 +96,9 @@ def _finish(n_out: int, failures, what: str, output: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chanjiao", prog_name="chanjiao")
-@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False), envvar="CHANJIAO_CONFIG", default=None,
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False), envvar=CONFIG_ENV, default=None,
               help="Settings file (YAML): option values for every command or per command; the command line wins. "
-                   "Also read from CHANJIAO_CONFIG.")
+                   f"Also read from {CONFIG_ENV}.")
 @click.pass_context
 def cli(ctx, config):
     """chanjiao (产教): analyse Chinese policy documents against a coding framework.
@@ -109,15 +110,13 @@ def cli(ctx, config):
     """
     _warnings_to_stderr()
     if config:
-        from .config import load_config
-
         try:
             ctx.default_map = _default_map(load_config(config), ctx.command)
         except ChanjiaoError as exc:
             raise _fail(exc) from None
 
 
-def _default_map(cfg, group: click.Group, prefix: str = "") -> dict:
+def _default_map(cfg, group: click.Group) -> dict:
     """click's default_map (command → parameter → value) from a settings file.
 
     Keys are option names as typed (``segmenter``, ``chunk-size``), which a command may store
@@ -126,13 +125,28 @@ def _default_map(cfg, group: click.Group, prefix: str = "") -> dict:
     """
     from .errors import ConfigError
 
+    defaults, options, commands = _defaults_of(cfg, group, "")
+    for s in cfg.sections:
+        if s not in commands:
+            raise ConfigError(f"{cfg.path}: no command {s!r}; sections: {', '.join(sorted(commands))}")
+    for k in cfg.shared:
+        if k not in options:
+            raise ConfigError(f"{cfg.path}: no command has option {k!r}")
+    return defaults
+
+
+def _defaults_of(cfg, group: click.Group, prefix: str) -> tuple[dict, set[str], set[str]]:
+    """The default_map of ``group``'s commands, the option names they have, and their full
+    names (``framework check``)."""
     out: dict = {}
-    known: set[str] = set()
+    options: set[str] = set()
+    commands: set[str] = set()
     for name, cmd in group.commands.items():
         full = f"{prefix}{name}"
         if isinstance(cmd, click.Group):
-            out[name] = _default_map(cfg, cmd, prefix=f"{full} ")
-            known |= out[name].pop("\0known")
+            out[name], sub_options, sub_commands = _defaults_of(cfg, cmd, f"{full} ")
+            options |= sub_options
+            commands |= sub_commands
             continue
         params = {}
         for p in cmd.params:
@@ -140,22 +154,11 @@ def _default_map(cfg, group: click.Group, prefix: str = "") -> dict:
                 for opt in p.opts:
                     if opt.startswith("--"):
                         params[opt[2:].replace("-", "_")] = p
-        known |= set(params)
+        options |= set(params)
+        commands.add(full)
         values = cfg.defaults_for(full, params)
         out[name] = {params[k].name: _setting(cfg, params[k], v) for k, v in values.items()}
-    if not prefix:
-        sections = {f"{n} {c}" if isinstance(g, click.Group) else n
-                    for n, g in group.commands.items() for c in (getattr(g, "commands", None) or [""])}
-        sections = {s.strip() for s in sections}
-        for s in cfg.sections:
-            if s not in sections:
-                raise ConfigError(f"{cfg.path}: no command {s!r}; sections: {', '.join(sorted(sections))}")
-        for k in cfg.shared:
-            if k not in known:
-                raise ConfigError(f"{cfg.path}: no command has option {k!r}")
-    else:
-        out["\0known"] = known
-    return out
+    return out, options, commands
 
 
 def _setting(cfg, param: click.Option, value):

@@ -153,11 +153,11 @@ def tfidf_keywords(text: str, *, top: int = 20, idf: str | None = None, engine: 
     """
     import heapq
 
-    table = load_idf(idf)
     pairs = tagged if tagged is not None else load_segmenter(engine, framework).tag(text)
     if engine == "rjieba" and _cengine is not None:
         # the same counting and ranking in C, on the words' code points (see _cengine.c)
         return _keyword_counter(idf).top(pairs, top)
+    table = load_idf(idf)
     if engine == "rjieba":
         # every word counted at C speed; its weight (IDF, or 0 for a non-candidate) remembered
         tf = Counter(map(itemgetter(0), pairs))
