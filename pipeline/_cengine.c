@@ -164,32 +164,40 @@ static int Trie_init(TrieObject *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-static int append_match(PyObject *out, Py_ssize_t pat, Py_ssize_t start, Py_ssize_t end) {
-    PyObject *t = Py_BuildValue("(nnn)", pat, start, end);
-    if (t == NULL)
-        return -1;
-    int rc = PyList_Append(out, t);
-    Py_DECREF(t);
-    return rc;
+/* A growable array of matches, filled by trie_scan. */
+typedef struct {
+    Py_ssize_t pattern, start, end;
+} Match;
+
+typedef struct {
+    Match *items;
+    size_t n, cap;
+} Matches;
+
+static int matches_push(Matches *m, Py_ssize_t pattern, Py_ssize_t start, Py_ssize_t end) {
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 16;
+        Match *items = PyMem_Realloc(m->items, cap * sizeof(Match));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        m->items = items;
+        m->cap = cap;
+    }
+    m->items[m->n].pattern = pattern;
+    m->items[m->n].start = start;
+    m->items[m->n].end = end;
+    m->n++;
+    return 0;
 }
 
-/* find(text): [(pattern index, start, end)] ordered by start, then end. */
-static PyObject *Trie_find(TrieObject *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be str");
-        return NULL;
-    }
-    if (self->root == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "Trie not initialised");
-        return NULL;
-    }
-    const int overlapping = self->overlapping;
+/* The matches of the trie in text, by start then end: every match, or the leftmost-longest
+ * non-overlapping ones. */
+static int trie_scan(const TrieObject *self, PyObject *text, int overlapping, Matches *out) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *out = PyList_New(0);
-    if (out == NULL)
-        return NULL;
     const int32_t *pattern = self->pattern;
     Py_ssize_t i = 0;
     while (i < n) {
@@ -203,8 +211,8 @@ static PyObject *Trie_find(TrieObject *self, PyObject *text) {
         for (;;) {
             if (pattern[node] >= 0) {
                 if (overlapping) {
-                    if (append_match(out, pattern[node], i, j) < 0)
-                        goto error;
+                    if (matches_push(out, pattern[node], i, j) < 0)
+                        return -1;
                 } else {
                     best = pattern[node];
                     best_end = j;
@@ -218,17 +226,44 @@ static PyObject *Trie_find(TrieObject *self, PyObject *text) {
             j++;
         }
         if (!overlapping && best >= 0) {
-            if (append_match(out, best, i, best_end) < 0)
-                goto error;
+            if (matches_push(out, best, i, best_end) < 0)
+                return -1;
             i = best_end;
         } else {
             i++;
         }
     }
+    return 0;
+}
+
+/* find(text): [(pattern index, start, end)] ordered by start, then end. */
+static PyObject *Trie_find(TrieObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->root == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Trie not initialised");
+        return NULL;
+    }
+    Matches found = {NULL, 0, 0};
+    PyObject *out = NULL;
+    if (trie_scan(self, text, self->overlapping, &found) < 0)
+        goto done;
+    out = PyList_New((Py_ssize_t)found.n);
+    if (out == NULL)
+        goto done;
+    for (size_t k = 0; k < found.n; k++) {
+        PyObject *t = Py_BuildValue("(nnn)", found.items[k].pattern, found.items[k].start, found.items[k].end);
+        if (t == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)k, t);
+    }
+done:
+    PyMem_Free(found.items);
     return out;
-error:
-    Py_DECREF(out);
-    return NULL;
 }
 
 static PyMethodDef Trie_methods[] = {
@@ -323,6 +358,564 @@ done:
     Py_XDECREF(words);
     return out;
 }
+
+/* ------------------------------------------------------------------ ActorCore */
+
+/* The token walk of extract.ActorMatcher._find, from the automaton's matches to the merged
+ * spans: matches that cut across words (_straddles, _after_cut), the speaker's own body
+ * (_after_own), names taken in on the left (_extend_left), list-only words (_whole_word), and
+ * adjacent mentions of one type joined. Each helper below is the twin of the Python function
+ * of the same name; the word lists are the Python module's sets, passed in. */
+
+enum { ENTRY_VALID = 1, ENTRY_EXTENDABLE = 2, ENTRY_NEEDS_NAME = 4, ENTRY_LIST_ONLY = 8 };
+enum { S_NAME_POS, S_GLUED_NOUN_POS, S_NOUN_POS, S_QUALIFIERS, S_BREAK_WORDS, S_LEVEL_WORDS, S_LEVEL_DELIMS,
+       S_LIST_DELIMS, S_COMMON_SUFFIX_WORDS, N_SETS };
+#define MAX_NAME 40
+
+typedef struct {
+    PyObject_HEAD
+    TrieObject *trie;       /* leftmost-longest over the entries' strings */
+    PyObject *entries;      /* tuple: per pattern, its entry object or None */
+    int32_t *flags;         /* per pattern: ENTRY_* bits */
+    int32_t *name_len;      /* per pattern: length of the entry's name */
+    int32_t *group;         /* per pattern: id of its single type, -1 for several */
+    PyObject *entry_index;  /* dict: string -> pattern index, entries only */
+    PyObject *sets[N_SETS];
+    PyObject *delim_chars, *preposition_chars, *level_chars; /* str: sets of characters */
+    PyObject *tagger;       /* text -> (word, tag) pairs, when none are given */
+} ActorCoreObject;
+
+typedef struct {
+    Py_ssize_t n;
+    Py_ssize_t *starts, *ends;
+    PyObject **words, **tags; /* borrowed from the pairs tuple */
+} Tokens;
+
+typedef struct {
+    Py_ssize_t start, end, pattern;
+    int joined;
+} Span;
+
+static void ActorCore_dealloc(ActorCoreObject *self) {
+    Py_XDECREF(self->trie);
+    Py_XDECREF(self->entries);
+    PyMem_Free(self->flags);
+    PyMem_Free(self->name_len);
+    PyMem_Free(self->group);
+    Py_XDECREF(self->entry_index);
+    for (int k = 0; k < N_SETS; k++)
+        Py_XDECREF(self->sets[k]);
+    Py_XDECREF(self->delim_chars);
+    Py_XDECREF(self->preposition_chars);
+    Py_XDECREF(self->level_chars);
+    Py_XDECREF(self->tagger);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* ActorCore(trie, entries, info, entry_index, sets, delim_chars, preposition_chars, level_chars,
+ * tagger): info holds per pattern (flags, name length, type group); sets the N_SETS word sets
+ * in the order of the enum above. */
+static int ActorCore_init(ActorCoreObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"trie", "entries", "info", "entry_index", "sets", "delim_chars", "preposition_chars",
+                             "level_chars", "tagger", NULL};
+    PyObject *trie, *entries, *info, *entry_index, *sets, *delim_chars, *preposition_chars, *level_chars, *tagger;
+    if (self->entries != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "an ActorCore is initialised once");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOO!OUUUO", kwlist, &TrieType, &trie, &entries, &info, &PyDict_Type,
+                                     &entry_index, &sets, &delim_chars, &preposition_chars, &level_chars, &tagger))
+        return -1;
+    if (((TrieObject *)trie)->root == NULL || ((TrieObject *)trie)->overlapping) {
+        PyErr_SetString(PyExc_ValueError, "trie must be an initialised leftmost-longest Trie");
+        return -1;
+    }
+    PyObject *entry_tuple = PySequence_Tuple(entries);
+    if (entry_tuple == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(entry_tuple);
+    PyObject *info_seq = PySequence_Fast(info, "info must be a sequence");
+    PyObject *set_seq = PySequence_Fast(sets, "sets must be a sequence");
+    int32_t *flags = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    int32_t *name_len = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    int32_t *group = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    if (info_seq == NULL || set_seq == NULL || !flags || !name_len || !group) {
+        if (info_seq && set_seq)
+            PyErr_NoMemory();
+        goto fail;
+    }
+    if (PySequence_Fast_GET_SIZE(info_seq) != n || n != ((TrieObject *)trie)->n_patterns) {
+        PyErr_SetString(PyExc_ValueError, "entries, info and the trie's patterns must be as many");
+        goto fail;
+    }
+    if (PySequence_Fast_GET_SIZE(set_seq) != N_SETS) {
+        PyErr_Format(PyExc_ValueError, "sets must hold %d sets", N_SETS);
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < N_SETS; k++) {
+        if (!PyAnySet_Check(PySequence_Fast_GET_ITEM(set_seq, k))) {
+            PyErr_SetString(PyExc_TypeError, "sets must hold sets");
+            goto fail;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int f, len, g;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(info_seq, k), "iii", &f, &len, &g))
+            goto fail;
+        flags[k] = f;
+        name_len[k] = len;
+        group[k] = g;
+    }
+    Py_INCREF(trie);
+    self->trie = (TrieObject *)trie;
+    self->entries = entry_tuple;
+    self->flags = flags;
+    self->name_len = name_len;
+    self->group = group;
+    Py_INCREF(entry_index);
+    self->entry_index = entry_index;
+    for (Py_ssize_t k = 0; k < N_SETS; k++) {
+        self->sets[k] = PySequence_Fast_GET_ITEM(set_seq, k);
+        Py_INCREF(self->sets[k]);
+    }
+    Py_INCREF(delim_chars);
+    self->delim_chars = delim_chars;
+    Py_INCREF(preposition_chars);
+    self->preposition_chars = preposition_chars;
+    Py_INCREF(level_chars);
+    self->level_chars = level_chars;
+    Py_INCREF(tagger);
+    self->tagger = tagger;
+    Py_DECREF(info_seq);
+    Py_DECREF(set_seq);
+    return 0;
+fail:
+    Py_DECREF(entry_tuple);
+    Py_XDECREF(info_seq);
+    Py_XDECREF(set_seq);
+    PyMem_Free(flags);
+    PyMem_Free(name_len);
+    PyMem_Free(group);
+    return -1;
+}
+
+static inline int has_char(PyObject *chars, Py_UCS4 ch) {
+    return PyUnicode_FindChar(chars, ch, 0, PyUnicode_GET_LENGTH(chars), 1) >= 0;
+}
+
+/* word in set (-1 on error, as a str's hash never fails but a tag's may) */
+static inline int in_set(ActorCoreObject *self, int k, PyObject *word) {
+    return PySet_Contains(self->sets[k], word);
+}
+
+static inline int tag_is(PyObject *tag, const char *s) {
+    return PyUnicode_Check(tag) && PyUnicode_CompareWithASCIIString(tag, s) == 0;
+}
+
+/* _token_at: index of the token holding character pos (-1 when there are no tokens). */
+static Py_ssize_t token_at(const Tokens *t, Py_ssize_t pos) {
+    Py_ssize_t lo = 0, hi = t->n;
+    while (lo < hi) { /* bisect_right(ends, pos) */
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (pos < t->ends[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo < t->n - 1 ? lo : t->n - 1;
+}
+
+/* _glued_level: 向市, 报省 */
+static int glued_level(ActorCoreObject *self, PyObject *word) {
+    if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) != 2)
+        return 0;
+    return has_char(self->preposition_chars, PyUnicode_READ_CHAR(word, 0)) &&
+           has_char(self->level_chars, PyUnicode_READ_CHAR(word, 1));
+}
+
+static int straddles(ActorCoreObject *self, const Tokens *t, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t i = token_at(t, start);
+    if (i < 0 || t->starts[i] == start)
+        return 0;
+    if (t->ends[i] < end)
+        return 1;
+    if (end - start != 1 || t->ends[i] != end)
+        return 0;
+    PyObject *word = t->words[i];
+    Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+    PyObject *last2 = PyUnicode_Substring(word, len > 2 ? len - 2 : 0, len);
+    if (last2 == NULL)
+        return -1;
+    int common = in_set(self, S_COMMON_SUFFIX_WORDS, last2);
+    Py_DECREF(last2);
+    if (common != 0)
+        return common;
+    if (end - t->starts[i] != 2)
+        return 0;
+    int name = in_set(self, S_NAME_POS, t->tags[i]);
+    return name < 0 ? -1 : !name;
+}
+
+/* _after_cut: 1 and *span set to the longest entry starting at a token boundary inside the
+ * span and ending where it ends, 0 if none, -1 on error. */
+static int after_cut(ActorCoreObject *self, const Tokens *t, PyObject *text, Span *span) {
+    Py_ssize_t i = token_at(t, span->start);
+    while (i + 1 < t->n && t->ends[i] < span->end - 1) {
+        i++;
+        PyObject *sub = PyUnicode_Substring(text, t->starts[i], span->end);
+        if (sub == NULL)
+            return -1;
+        PyObject *idx = PyDict_GetItemWithError(self->entry_index, sub);
+        Py_DECREF(sub);
+        if (idx == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            continue;
+        }
+        Py_ssize_t pattern = PyLong_AsSsize_t(idx);
+        if (pattern < 0 || pattern >= PyTuple_GET_SIZE(self->entries)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "entry_index holds an index out of range");
+            return -1;
+        }
+        span->start = t->starts[i];
+        span->pattern = pattern;
+        return 1;
+    }
+    return 0;
+}
+
+static int after_own(const Tokens *t, PyObject *text, Py_ssize_t start) {
+    if (start == 0 || start > PyUnicode_GET_LENGTH(text) || PyUnicode_READ_CHAR(text, start - 1) != 0x672C) /* 本 */
+        return 0;
+    Py_ssize_t i = token_at(t, start - 1);
+    return i >= 0 && t->ends[i] == start && tag_is(t->tags[i], "r");
+}
+
+static int whole_word(const Tokens *t, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t i = token_at(t, start);
+    if (i < 0 || t->starts[i] != start)
+        return 0;
+    return t->ends[token_at(t, end - 1)] == end;
+}
+
+/* _extend_left: the start of the name ending in [start, end) into *best, whether one was found
+ * into *anchored; -1 on error. */
+static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start, Py_ssize_t end, int nouns_anchor,
+                       Py_ssize_t *best_out, int *anchored_out) {
+    Py_ssize_t i = token_at(t, start);
+    *best_out = start;
+    *anchored_out = 0;
+    if (i < 0)
+        return 0;
+    Py_ssize_t best = start, pending = -1; /* -1: None */
+    int anchored = 0, after_delim = 0, r;
+    if (t->starts[i] < start) {
+        if (t->ends[i] != end)
+            return 0;
+        best = t->starts[i];
+        if ((r = in_set(self, S_NAME_POS, t->tags[i])) < 0)
+            return -1;
+        anchored = r;
+        if (!anchored && nouns_anchor) {
+            if ((r = in_set(self, S_GLUED_NOUN_POS, t->tags[i])) < 0)
+                return -1;
+            anchored = r;
+        }
+    }
+    Py_ssize_t j = i - 1;
+    while (j >= 0 && start - t->starts[j] <= MAX_NAME) {
+        Py_ssize_t s = t->starts[j], e = t->ends[j];
+        PyObject *tag = t->tags[j], *word = t->words[j];
+        if ((r = in_set(self, S_BREAK_WORDS, word)) != 0) {
+            if (r < 0)
+                return -1;
+            break;
+        }
+        int name_like = 0, level_word;
+        if ((level_word = in_set(self, S_LEVEL_WORDS, word)) < 0)
+            return -1;
+        if (e - s >= 2) {
+            if ((r = in_set(self, S_NAME_POS, tag)) < 0)
+                return -1;
+            name_like = r;
+        }
+        if (!name_like && e - s == 1 && PyUnicode_GET_LENGTH(word) == 1)
+            name_like = has_char(self->level_chars, PyUnicode_READ_CHAR(word, 0));
+        if (name_like || level_word) {
+            best = s;
+            anchored = 1;
+            pending = -1;
+            if (level_word && j >= 2) {
+                if ((r = in_set(self, S_LEVEL_DELIMS, t->words[j - 1])) < 0)
+                    return -1;
+                if (r) {
+                    PyObject *before = t->words[j - 2];
+                    if ((r = in_set(self, S_LEVEL_WORDS, before)) < 0)
+                        return -1;
+                    if (r) {
+                        j -= 2;
+                        continue;
+                    }
+                    if (glued_level(self, before)) {
+                        best = t->ends[j - 2] - 1;
+                        break;
+                    }
+                }
+            }
+            after_delim = 0;
+            j--;
+            continue;
+        }
+        if (e == best && pending < 0) {
+            if ((r = in_set(self, S_QUALIFIERS, word)) < 0)
+                return -1;
+            if (r || tag_is(tag, "b")) {
+                best = s;
+                after_delim = 0;
+                j--;
+                continue;
+            }
+        }
+        if (e == best && glued_level(self, word)) {
+            best = e - 1;
+            anchored = 1;
+            break;
+        }
+        if ((r = in_set(self, S_NOUN_POS, tag)) < 0)
+            return -1;
+        if (r || (after_delim && tag_is(tag, "v") && e - s <= 2) || (nouns_anchor && tag_is(tag, "l"))) {
+            if (pending < 0)
+                pending = best;
+            best = s;
+            if (nouns_anchor) {
+                anchored = 1;
+                pending = -1;
+            }
+            after_delim = 0;
+            j--;
+            continue;
+        }
+        if (nouns_anchor && j > 0) {
+            if ((r = in_set(self, S_LIST_DELIMS, word)) < 0)
+                return -1;
+            PyObject *prev_tag = t->tags[j - 1];
+            if (r && (tag_is(prev_tag, "n") || tag_is(prev_tag, "vn") || tag_is(prev_tag, "v"))) {
+                Py_ssize_t glued = PyUnicode_Tailmatch(t->words[j - 1], t->words[i], 0, PY_SSIZE_T_MAX, 1);
+                if (glued < 0)
+                    return -1;
+                if (!glued) {
+                    after_delim = 1;
+                    j--;
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    if (pending >= 0)
+        best = pending;
+    *best_out = best;
+    *anchored_out = anchored;
+    return 0;
+}
+
+static int spans_push(Span **items, size_t *n, size_t *cap, Span span) {
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        Span *p = PyMem_Realloc(*items, c * sizeof(Span));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *items = p;
+        *cap = c;
+    }
+    (*items)[(*n)++] = span;
+    return 0;
+}
+
+static PyObject *span_list(ActorCoreObject *self, const Span *items, size_t n, int with_joined) {
+    PyObject *out = PyList_New((Py_ssize_t)n);
+    if (out == NULL)
+        return NULL;
+    for (size_t k = 0; k < n; k++) {
+        PyObject *entry = PyTuple_GET_ITEM(self->entries, items[k].pattern);
+        PyObject *item = with_joined ? Py_BuildValue("[nnOO]", items[k].start, items[k].end, entry,
+                                                     items[k].joined ? Py_True : Py_False)
+                                     : Py_BuildValue("[nnO]", items[k].start, items[k].end, entry);
+        if (item == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)k, item);
+    }
+    return out;
+}
+
+/* spans(text, pairs) -> None when no entry matches, else (merged, listed, pairs): merged
+ * [start, end, entry, joined] and list-only words that may be items of a list [start, end,
+ * entry], as extract.ActorMatcher._find has them before its list and people checks; pairs are
+ * the (word, tag) pairs used (the tagger's when pairs is None). */
+static PyObject *ActorCore_spans(ActorCoreObject *self, PyObject *args) {
+    PyObject *text, *pairs;
+    if (!PyArg_ParseTuple(args, "UO", &text, &pairs))
+        return NULL;
+    if (self->entries == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "ActorCore not initialised");
+        return NULL;
+    }
+    Matches found = {NULL, 0, 0};
+    Tokens t = {0, NULL, NULL, NULL, NULL};
+    Span *raw = NULL, *merged = NULL, *listed = NULL;
+    size_t n_raw = 0, cap_raw = 0, n_merged = 0, cap_merged = 0, n_listed = 0, cap_listed = 0;
+    PyObject *seq = NULL, *out = NULL, *merged_list = NULL, *listed_list = NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (trie_scan(self->trie, text, 0, &found) < 0)
+        goto done;
+    /* entries only; a bare list-only word with no list delimiter beside it is out */
+    for (size_t k = 0; k < found.n; k++) {
+        Match m = found.items[k];
+        int f = self->flags[m.pattern];
+        if (!(f & ENTRY_VALID))
+            continue;
+        if ((f & ENTRY_LIST_ONLY) && !(f & ENTRY_EXTENDABLE)) {
+            int beside = (m.start > 0 && has_char(self->delim_chars, PyUnicode_READ_CHAR(text, m.start - 1))) ||
+                         (m.end < n && has_char(self->delim_chars, PyUnicode_READ_CHAR(text, m.end)));
+            if (!beside)
+                continue;
+        }
+        Span span = {m.start, m.end, m.pattern, 0};
+        if (spans_push(&raw, &n_raw, &cap_raw, span) < 0)
+            goto done;
+    }
+    if (n_raw == 0) {
+        out = Py_None;
+        Py_INCREF(out);
+        goto done;
+    }
+    seq = pairs == Py_None ? PyObject_CallOneArg(self->tagger, text) : (Py_INCREF(pairs), pairs);
+    if (seq == NULL)
+        goto done;
+    Py_SETREF(seq, PySequence_Tuple(seq));
+    if (seq == NULL)
+        goto done;
+    t.n = PyTuple_GET_SIZE(seq);
+    t.starts = PyMem_Malloc(((size_t)t.n + 1) * sizeof(Py_ssize_t));
+    t.ends = PyMem_Malloc(((size_t)t.n + 1) * sizeof(Py_ssize_t));
+    t.words = PyMem_Malloc(((size_t)t.n + 1) * sizeof(PyObject *));
+    t.tags = PyMem_Malloc(((size_t)t.n + 1) * sizeof(PyObject *));
+    if (!t.starts || !t.ends || !t.words || !t.tags) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t offset = 0;
+    for (Py_ssize_t k = 0; k < t.n; k++) {
+        if (pair_items(PyTuple_GET_ITEM(seq, k), &t.words[k], &t.tags[k]) < 0)
+            goto done;
+        t.starts[k] = offset;
+        offset += PyUnicode_GET_LENGTH(t.words[k]);
+        t.ends[k] = offset;
+    }
+    /* matches that cut across words, and the speaker's own body */
+    size_t n_kept = 0;
+    for (size_t k = 0; k < n_raw; k++) {
+        Span span = raw[k];
+        int r = straddles(self, &t, span.start, span.end);
+        if (r < 0)
+            goto done;
+        if (r) {
+            if ((r = after_cut(self, &t, text, &span)) < 0)
+                goto done;
+            if (!r)
+                continue;
+        }
+        if (span.end - span.start == self->name_len[span.pattern] && after_own(&t, text, span.start))
+            continue;
+        raw[n_kept++] = span;
+    }
+    /* names taken in on the left; list-only words kept apart */
+    size_t n_named = 0;
+    for (size_t k = 0; k < n_kept; k++) {
+        Span span = raw[k];
+        int f = self->flags[span.pattern];
+        if (f & ENTRY_EXTENDABLE) {
+            Py_ssize_t start = span.start;
+            int anchored;
+            int needs_name = (f & ENTRY_NEEDS_NAME) != 0;
+            if (extend_left(self, &t, span.start, span.end, needs_name && self->name_len[span.pattern] >= 2, &span.start,
+                            &anchored) < 0)
+                goto done;
+            if (needs_name && !anchored) {
+                if ((f & ENTRY_LIST_ONLY) && whole_word(&t, start, span.end)) {
+                    span.start = start;
+                    if (spans_push(&listed, &n_listed, &cap_listed, span) < 0)
+                        goto done;
+                }
+                continue;
+            }
+        } else if (f & ENTRY_LIST_ONLY) {
+            if (whole_word(&t, span.start, span.end) && spans_push(&listed, &n_listed, &cap_listed, span) < 0)
+                goto done;
+            continue;
+        }
+        raw[n_named++] = span;
+    }
+    /* adjacent mentions of one type form one name */
+    for (size_t k = 0; k < n_named; k++) {
+        Span span = raw[k];
+        if (n_merged) {
+            Span *last = &merged[n_merged - 1];
+            int g = self->group[span.pattern];
+            if (last->end >= span.start && g >= 0 && self->group[last->pattern] == g) {
+                if (span.end > last->end)
+                    last->end = span.end;
+                last->joined = 1;
+                continue;
+            }
+            if (span.start < last->end)
+                span.start = last->end;
+        }
+        span.joined = 0;
+        if (spans_push(&merged, &n_merged, &cap_merged, span) < 0)
+            goto done;
+    }
+    merged_list = span_list(self, merged, n_merged, 1);
+    listed_list = merged_list ? span_list(self, listed, n_listed, 0) : NULL;
+    if (listed_list)
+        out = PyTuple_Pack(3, merged_list, listed_list, seq);
+done:
+    PyMem_Free(found.items);
+    PyMem_Free(raw);
+    PyMem_Free(merged);
+    PyMem_Free(listed);
+    PyMem_Free(t.starts);
+    PyMem_Free(t.ends);
+    PyMem_Free(t.words);
+    PyMem_Free(t.tags);
+    Py_XDECREF(seq);
+    Py_XDECREF(merged_list);
+    Py_XDECREF(listed_list);
+    return out;
+}
+
+static PyMethodDef ActorCore_methods[] = {
+    {"spans", (PyCFunction)ActorCore_spans, METH_VARARGS,
+     "spans(text, pairs) -> None | (merged, listed, pairs): the token walk of ActorMatcher._find"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ActorCoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pipeline._cengine.ActorCore",
+    .tp_basicsize = sizeof(ActorCoreObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "ActorCore(trie, entries, info, entry_index, sets, delim_chars, preposition_chars, level_chars, tagger)",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)ActorCore_init,
+    .tp_dealloc = (destructor)ActorCore_dealloc,
+    .tp_methods = ActorCore_methods,
+};
 
 /* ------------------------------------------------------------------ KeywordCounter */
 
@@ -698,7 +1291,7 @@ static struct PyModuleDef cengine_module = {
 };
 
 PyMODINIT_FUNC PyInit__cengine(void) {
-    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&CounterType) < 0)
+    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&ActorCoreType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&cengine_module);
     if (m == NULL)
@@ -712,6 +1305,12 @@ PyMODINIT_FUNC PyInit__cengine(void) {
     Py_INCREF(&CounterType);
     if (PyModule_AddObject(m, "KeywordCounter", (PyObject *)&CounterType) < 0) {
         Py_DECREF(&CounterType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&ActorCoreType);
+    if (PyModule_AddObject(m, "ActorCore", (PyObject *)&ActorCoreType) < 0) {
+        Py_DECREF(&ActorCoreType);
         Py_DECREF(m);
         return NULL;
     }

@@ -1,4 +1,5 @@
 """The C extraction engine gives what the code paths it replaces give (ahocorasick_rs, Python loops)."""
+import json
 import random
 from pathlib import Path
 
@@ -113,16 +114,25 @@ def test_matchers_agree_with_and_without_the_engine(monkeypatch):
     seg = load_segmenter()
     texts = [p for f in sorted((ROOT / "corpus" / "sample").glob("*.txt")) for p in f.read_bytes().decode("utf-8", "ignore").split("\n") if p.strip()]
     assert len(texts) > 20
+    # and the labeled sentences written here: a thousand sentences in the forms the rules were written for
+    gold = [json.loads(line) for line in (ROOT / "corpus" / "labels" / "actor_mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts += [r["text"] for r in gold if r.get("text")]
+    assert len(texts) > 1000
     with_c = extract.TermMatcher(fw), extract.ActorMatcher(fw)
     monkeypatch.setattr(extract, "_cengine", None)
     without = extract.TermMatcher(fw), extract.ActorMatcher(fw)
+    assert with_c[1]._core is not None and without[1]._core is None
+    n_mentions = 0
     for text in texts:
         tagged = seg.tag(text)
         assert with_c[0]._find(text) == without[0]._find(text)
         monkeypatch.setattr(extract, "_cengine", _cengine)
         a = with_c[1]._find(text, tagged)
+        assert with_c[1]._find(text, None) == a  # the core tags the text itself when no tags are given
         monkeypatch.setattr(extract, "_cengine", None)
         assert a == without[1]._find(text, tagged)
+        n_mentions += len(a)
+    assert n_mentions > 2000
 
 
 @needs_engine
@@ -146,6 +156,17 @@ def test_engine_objects_refuse_misuse():
                 counter.top([("学校", "n")], 1)
             return 2.0
 
+    core = extract.load_actor_matcher()._core
+    with pytest.raises(RuntimeError):
+        core.__init__(_cengine.Trie(["企业"], False), [None], [(0, 0, -1)], {}, [frozenset()] * 9, "、", "向", "市", str)
+    with pytest.raises(RuntimeError):
+        _cengine.ActorCore.__new__(_cengine.ActorCore).spans("企业", None)
+    with pytest.raises(ValueError, match="as many"):
+        _cengine.ActorCore(_cengine.Trie(["企业"], False), [], [], {}, [frozenset()] * 9, "、", "向", "市", str)
+    with pytest.raises(ValueError, match="leftmost-longest"):
+        _cengine.ActorCore(_cengine.Trie(["企业"]), [None], [(0, 0, -1)], {}, [frozenset()] * 9, "、", "向", "市", str)
+    with pytest.raises(TypeError):
+        core.spans("企业", [("企业",)])
     counter2 = _cengine.KeywordCounter({"企业": Reentrant(), "": 1.0}, 1.0, frozenset(), frozenset({"n"}))
     counter = counter2
     assert counter2.top([("企业", "n")], 1) == [("企业", 2.0)]
