@@ -4,9 +4,11 @@ Segmentation = our segmenter's POS tagging of every paragraph of ../shared/corpo
 and tags are what keywords and actor names consume), with the default engine (rjieba); the
 Python reference (jieba.lcut) is timed too. Extraction = framework term hits of every dimension
 and actor mentions per paragraph (given the tags), and TF-IDF keywords per document (from the
-same tags), each part timed on its own. Also the spaCy path of a notebook: our tokenizer making
-Docs (with tags) against the terms and actors components on them. Prints the ratios per round (rounds interleave the
-timings) and their medians.
+same tags), each part timed on its own. Segmentation and extraction interleave per document, as
+in ``chanjiao run`` (segment a document, extract from it), so that both see the same moment of
+this shared machine, whose speed drifts from second to second. Also the spaCy path of a
+notebook: our tokenizer making Docs (with tags) against the terms and actors components on them.
+Prints the ratios per round and their medians.
 Usage: python benchmarks/bench_extract.py [--rounds N]
 """
 from __future__ import annotations
@@ -44,29 +46,30 @@ def main() -> None:
     pc = time.perf_counter
     for k in range(1, args.rounds + 1):
         seg._tag_cached.cache_clear()  # each round segments afresh
-        t0 = pc()
-        tagged = [[seg.tag(p) for p in d] for d in docs]
-        t_seg = pc() - t0
-        t0 = pc()
-        for p in paras:
-            jieba.lcut(p)
-        t_jieba = pc() - t0
+        # Per document: segmentation, then the extraction of what it gave, so that both see the
+        # same moment of this shared machine (its speed drifts from second to second).
+        t_seg = t_jieba = t_terms = t_actors = t_tfidf = 0.0
         n_hits = n_mentions = 0
-        t_terms = t_actors = t_tfidf = 0.0
-        for d, tags in zip(docs, tagged):
+        for d in docs:
             t0 = pc()
+            tags = [seg.tag(p) for p in d]
+            t1 = pc()
             for p in d:
                 n_hits += len(terms._find(p))
-            t1 = pc()
+            t2 = pc()
             for p, tg in zip(d, tags):
                 n_mentions += len(actors._find(p, tg))
-            t2 = pc()
+            t3 = pc()
             doc_pairs: list = []
             for tg in tags:
                 doc_pairs += tg  # as chanjiao run gathers a document's tokens for its keywords
             tfidf_keywords("", top=20, tagged=doc_pairs)
-            t3 = pc()
-            t_terms, t_actors, t_tfidf = t_terms + t1 - t0, t_actors + t2 - t1, t_tfidf + t3 - t2
+            t4 = pc()
+            t_seg, t_terms, t_actors, t_tfidf = t_seg + t1 - t0, t_terms + t2 - t1, t_actors + t3 - t2, t_tfidf + t4 - t3
+        t0 = pc()
+        for p in paras:
+            jieba.lcut(p)
+        t_jieba = pc() - t0
         t_ext = t_terms + t_actors + t_tfidf
         # the spaCy path (notebooks): our tokenizer making Docs, then the two components
         seg._tag_cached.cache_clear()

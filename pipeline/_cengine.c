@@ -40,6 +40,8 @@ static inline uint64_t mix64(uint64_t x) {
 typedef struct {
     PyObject_HEAD
     int32_t *root;      /* ROOT_DENSE entries: child of the root, 0 = none */
+    uint64_t *root_bits; /* ROOT_DENSE bits: whether the root has a child there (8 KB, where the
+                          * 256 KB of root are mostly cold: most characters start no pattern) */
     uint64_t *keys;     /* (node << 21 | cp) + 1; 0 = empty slot */
     int32_t *vals;      /* child node of the key */
     size_t mask;        /* table size - 1 */
@@ -51,7 +53,7 @@ typedef struct {
 
 static inline int32_t trie_child(const TrieObject *t, int32_t node, Py_UCS4 cp) {
     if (node == 0 && cp < ROOT_DENSE)
-        return t->root[cp];
+        return (t->root_bits[cp >> 6] >> (cp & 63)) & 1 ? t->root[cp] : 0;
     uint64_t key = (((uint64_t)node << 21) | (uint64_t)cp) + 1;
     size_t i = (size_t)mix64(key) & t->mask;
     for (;;) {
@@ -67,6 +69,7 @@ static inline int32_t trie_child(const TrieObject *t, int32_t node, Py_UCS4 cp) 
 static void trie_set(TrieObject *t, int32_t node, Py_UCS4 cp, int32_t child) {
     if (node == 0 && cp < ROOT_DENSE) {
         t->root[cp] = child;
+        t->root_bits[cp >> 6] |= (uint64_t)1 << (cp & 63);
         return;
     }
     uint64_t key = (((uint64_t)node << 21) | (uint64_t)cp) + 1;
@@ -79,6 +82,7 @@ static void trie_set(TrieObject *t, int32_t node, Py_UCS4 cp, int32_t child) {
 
 static void Trie_dealloc(TrieObject *self) {
     PyMem_Free(self->root);
+    PyMem_Free(self->root_bits);
     PyMem_Free(self->keys);
     PyMem_Free(self->vals);
     PyMem_Free(self->pattern);
@@ -119,12 +123,15 @@ static int Trie_init(TrieObject *self, PyObject *args, PyObject *kwds) {
     while (size < 2 * total)
         size <<= 1;
     self->root = PyMem_Calloc(ROOT_DENSE, sizeof(int32_t));
+    self->root_bits = PyMem_Calloc(ROOT_DENSE / 64, sizeof(uint64_t));
     self->keys = PyMem_Calloc(size, sizeof(uint64_t));
     self->vals = PyMem_Calloc(size, sizeof(int32_t));
     self->pattern = PyMem_Malloc((total + 1) * sizeof(int32_t));
-    if (!self->root || !self->keys || !self->vals || !self->pattern) {
+    if (!self->root || !self->root_bits || !self->keys || !self->vals || !self->pattern) {
         Py_DECREF(seq);
         PyMem_Free(self->root);
+        PyMem_Free(self->root_bits);
+        self->root_bits = NULL;
         PyMem_Free(self->keys);
         PyMem_Free(self->vals);
         PyMem_Free(self->pattern);
@@ -359,30 +366,341 @@ done:
     return out;
 }
 
+/* ------------------------------------------------------------------ records */
+
+/* The engine's results are the package's records (types.TermHit, types.Mention): frozen
+ * dataclasses. Made here as cls(*values) makes them, less the generated __init__'s Python
+ * frame: object.__new__(cls), then object.__setattr__ per field (the frozen class's own
+ * __setattr__ refuses), the given values then the trailing fields' defaults. extract.py hands
+ * over only records without __post_init__ or default factories. */
+
+typedef struct {
+    PyObject *cls;      /* a type */
+    PyObject *names;    /* tuple of str: its fields */
+    PyObject *defaults; /* tuple: the defaults of the fields after the given ones */
+} Record;
+
+/* record_init(&r, spec, n_given): spec = (cls, names, defaults); 0, or -1 with an error */
+static int record_init(Record *r, PyObject *spec, Py_ssize_t n_given) {
+    PyObject *cls, *names, *defaults;
+    if (!PyTuple_Check(spec)) {
+        PyErr_SetString(PyExc_TypeError, "record must be (class, field names, defaults)");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(spec, "O!O!O!;record must be (class, field names, defaults)", &PyType_Type, &cls,
+                          &PyTuple_Type, &names, &PyTuple_Type, &defaults))
+        return -1;
+    if (PyTuple_GET_SIZE(names) != n_given + PyTuple_GET_SIZE(defaults)) {
+        PyErr_Format(PyExc_ValueError, "a record takes %zd values and the defaults of the fields after them", n_given);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(names); k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k))) {
+            PyErr_SetString(PyExc_TypeError, "field names must be str");
+            return -1;
+        }
+    }
+    Py_INCREF(cls);
+    Py_INCREF(names);
+    Py_INCREF(defaults);
+    r->cls = cls;
+    r->names = names;
+    r->defaults = defaults;
+    return 0;
+}
+
+static void record_clear(Record *r) {
+    Py_CLEAR(r->cls);
+    Py_CLEAR(r->names);
+    Py_CLEAR(r->defaults);
+}
+
+static PyObject *new_record(const Record *r, PyObject *const *values) {
+    PyTypeObject *cls = (PyTypeObject *)r->cls;
+    PyObject *empty = PyTuple_New(0);
+    if (empty == NULL)
+        return NULL;
+    PyObject *obj = cls->tp_new(cls, empty, NULL);
+    Py_DECREF(empty);
+    if (obj == NULL)
+        return NULL;
+    Py_ssize_t n_names = PyTuple_GET_SIZE(r->names), n_given = n_names - PyTuple_GET_SIZE(r->defaults);
+    for (Py_ssize_t k = 0; k < n_names; k++) {
+        PyObject *v = k < n_given ? values[k] : PyTuple_GET_ITEM(r->defaults, k - n_given);
+        if (PyObject_GenericSetAttr(obj, PyTuple_GET_ITEM(r->names, k), v) < 0) {
+            Py_DECREF(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+/* ------------------------------------------------------------------ TermCore */
+
+/* extract.TermMatcher._find in C: every match of the framework's strings, each counted in the
+ * dimensions where it is a term or an exclusion; per dimension, with the nesting rule
+ * "longest", a match inside an earlier, longer one of its dimension is out (an exclusion hides
+ * what it covers and is dropped itself). */
+
+typedef struct {
+    PyObject_HEAD
+    TrieObject *trie;    /* every match */
+    PyObject *roles;     /* tuple per pattern: ((dimension index, fields or None), ...) */
+    Py_ssize_t *first;   /* per pattern: its first role in the flat arrays; first[n] = their size */
+    int32_t *dim;        /* per role: dimension index */
+    PyObject **fields;   /* per role: (dimension, category, term, weight), NULL for an exclusion; borrowed from roles */
+    int n_dims;
+    int longest;
+    Record record;       /* the hits' class */
+} TermCoreObject;
+
+typedef struct {
+    Py_ssize_t start, end;
+    int32_t dim;
+    PyObject *fields;
+} TermItem;
+
+static void TermCore_dealloc(TermCoreObject *self) {
+    Py_XDECREF(self->trie);
+    Py_XDECREF(self->roles);
+    PyMem_Free(self->first);
+    PyMem_Free(self->dim);
+    PyMem_Free(self->fields);
+    record_clear(&self->record);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* TermCore(trie, roles, n_dims, longest, record): record = (class, field names, defaults) of
+ * the hits, made of a role's four fields, start and end */
+static int TermCore_init(TermCoreObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"trie", "roles", "n_dims", "longest", "record", NULL};
+    PyObject *trie, *roles, *record;
+    int n_dims, longest;
+    if (self->roles != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a TermCore is initialised once");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OipO", kwlist, &TrieType, &trie, &roles, &n_dims, &longest,
+                                     &record))
+        return -1;
+    if (((TrieObject *)trie)->root == NULL || !((TrieObject *)trie)->overlapping) {
+        PyErr_SetString(PyExc_ValueError, "trie must be an initialised Trie of every match");
+        return -1;
+    }
+    PyObject *tuple = PySequence_Tuple(roles);
+    if (tuple == NULL)
+        return -1;
+    Py_ssize_t n = PyTuple_GET_SIZE(tuple), total = 0;
+    if (n != ((TrieObject *)trie)->n_patterns || n_dims < 0) {
+        PyErr_SetString(PyExc_ValueError, "roles and the trie's patterns must be as many");
+        Py_DECREF(tuple);
+        return -1;
+    }
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *r = PyTuple_GET_ITEM(tuple, p);
+        if (!PyTuple_Check(r)) {
+            PyErr_SetString(PyExc_TypeError, "roles must hold tuples");
+            Py_DECREF(tuple);
+            return -1;
+        }
+        total += PyTuple_GET_SIZE(r);
+    }
+    Py_ssize_t *first = PyMem_Malloc(((size_t)n + 1) * sizeof(Py_ssize_t));
+    int32_t *dim = PyMem_Malloc(((size_t)total + 1) * sizeof(int32_t));
+    PyObject **fields = PyMem_Malloc(((size_t)total + 1) * sizeof(PyObject *));
+    if (!first || !dim || !fields) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t p = 0; p < n; p++) {
+        PyObject *r = PyTuple_GET_ITEM(tuple, p);
+        first[p] = k;
+        for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(r); q++, k++) {
+            PyObject *role = PyTuple_GET_ITEM(r, q), *f;
+            int d;
+            if (!PyTuple_Check(role)) {
+                PyErr_SetString(PyExc_TypeError, "a role must be (dimension index, fields)");
+                goto fail;
+            }
+            if (!PyArg_ParseTuple(role, "iO", &d, &f))
+                goto fail;
+            if (d < 0 || d >= n_dims) {
+                PyErr_SetString(PyExc_ValueError, "a role's dimension index is out of range");
+                goto fail;
+            }
+            if (f != Py_None && (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 4)) {
+                PyErr_SetString(PyExc_TypeError, "a role's fields must be a tuple of four or None");
+                goto fail;
+            }
+            dim[k] = d;
+            fields[k] = f == Py_None ? NULL : f;
+        }
+    }
+    first[n] = k;
+    if (record_init(&self->record, record, 6) < 0)
+        goto fail;
+    Py_INCREF(trie);
+    self->trie = (TrieObject *)trie;
+    self->roles = tuple;
+    self->first = first;
+    self->dim = dim;
+    self->fields = fields;
+    self->n_dims = n_dims;
+    self->longest = longest;
+    return 0;
+fail:
+    Py_DECREF(tuple);
+    PyMem_Free(first);
+    PyMem_Free(dim);
+    PyMem_Free(fields);
+    return -1;
+}
+
+static int nesting_cmp(const void *pa, const void *pb) { /* start, then longest first, then dimension */
+    const TermItem *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end > b->end ? -1 : 1;
+    return (a->dim > b->dim) - (a->dim < b->dim);
+}
+
+static int position_cmp(const void *pa, const void *pb) { /* start, end, dimension */
+    const TermItem *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return (a->dim > b->dim) - (a->dim < b->dim);
+}
+
+/* find(text) -> [record(*fields, start, end)] by position, then dimension. */
+static PyObject *TermCore_find(TermCoreObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be str");
+        return NULL;
+    }
+    if (self->roles == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "TermCore not initialised");
+        return NULL;
+    }
+    Matches found = {NULL, 0, 0};
+    TermItem *items = NULL;
+    Py_ssize_t *last_end = NULL;
+    PyObject *out = NULL;
+    if (trie_scan(self->trie, text, 1, &found) < 0)
+        goto done;
+    size_t n_items = 0;
+    for (size_t k = 0; k < found.n; k++)
+        n_items += (size_t)(self->first[found.items[k].pattern + 1] - self->first[found.items[k].pattern]);
+    items = PyMem_Malloc((n_items + 1) * sizeof(TermItem));
+    last_end = PyMem_Malloc(((size_t)self->n_dims + 1) * sizeof(Py_ssize_t));
+    if (!items || !last_end) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < found.n; k++) {
+        Match mt = found.items[k];
+        for (Py_ssize_t q = self->first[mt.pattern]; q < self->first[mt.pattern + 1]; q++) {
+            items[m].start = mt.start;
+            items[m].end = mt.end;
+            items[m].dim = self->dim[q];
+            items[m].fields = self->fields[q];
+            m++;
+        }
+    }
+    qsort(items, m, sizeof(TermItem), nesting_cmp);
+    for (int d = 0; d < self->n_dims; d++)
+        last_end[d] = -1;
+    size_t kept = 0;
+    for (size_t k = 0; k < m; k++) {
+        TermItem it = items[k];
+        if (self->longest) {
+            if (it.start < last_end[it.dim])
+                continue;
+            last_end[it.dim] = it.end;
+        }
+        if (it.fields != NULL)
+            items[kept++] = it;
+    }
+    qsort(items, kept, sizeof(TermItem), position_cmp);
+    out = PyList_New((Py_ssize_t)kept);
+    if (out == NULL)
+        goto done;
+    for (size_t k = 0; k < kept; k++) {
+        PyObject *fields = items[k].fields, *values[6];
+        for (Py_ssize_t f = 0; f < 4; f++)
+            values[f] = PyTuple_GET_ITEM(fields, f);
+        values[4] = PyLong_FromSsize_t(items[k].start);
+        values[5] = PyLong_FromSsize_t(items[k].end);
+        PyObject *hit = values[4] && values[5] ? new_record(&self->record, values) : NULL;
+        Py_XDECREF(values[4]);
+        Py_XDECREF(values[5]);
+        if (hit == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)k, hit);
+    }
+done:
+    PyMem_Free(found.items);
+    PyMem_Free(items);
+    PyMem_Free(last_end);
+    return out;
+}
+
+static PyMethodDef TermCore_methods[] = {
+    {"find", (PyCFunction)TermCore_find, METH_O,
+     "find(text) -> [hit]: the term hits of TermMatcher._find, by position then dimension"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TermCoreType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pipeline._cengine.TermCore",
+    .tp_basicsize = sizeof(TermCoreObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "TermCore(trie, roles, n_dims, longest, record): framework term hits with the nesting rule",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)TermCore_init,
+    .tp_dealloc = (destructor)TermCore_dealloc,
+    .tp_methods = TermCore_methods,
+};
+
 /* ------------------------------------------------------------------ ActorCore */
 
-/* The token walk of extract.ActorMatcher._find, from the automaton's matches to the merged
- * spans: matches that cut across words (_straddles, _after_cut), the speaker's own body
- * (_after_own), names taken in on the left (_extend_left), list-only words (_whole_word), and
- * adjacent mentions of one type joined. Each helper below is the twin of the Python function
- * of the same name; the word lists are the Python module's sets, passed in. */
+/* extract.ActorMatcher._find in C, from the automaton's matches to the mentions: matches that
+ * cut across words (_straddles, _after_cut), the speaker's own body (_after_own), names taken
+ * in on the left (_extend_left), list-only words (_whole_word, _with_listed, _item_ends),
+ * adjacent mentions of one type joined, mentions that qualify people (_names_people,
+ * _people_after_nouns) and role words (_role). Each helper below is the twin of the Python
+ * function of the same name; the word lists are the Python module's sets, passed in. */
 
 enum { ENTRY_VALID = 1, ENTRY_EXTENDABLE = 2, ENTRY_NEEDS_NAME = 4, ENTRY_LIST_ONLY = 8 };
 enum { S_NAME_POS, S_GLUED_NOUN_POS, S_NOUN_POS, S_QUALIFIERS, S_BREAK_WORDS, S_LEVEL_WORDS, S_LEVEL_DELIMS,
-       S_LIST_DELIMS, S_COMMON_SUFFIX_WORDS, N_SETS };
+       S_LIST_DELIMS, S_COMMON_SUFFIX_WORDS, S_PERSON_NOUNS, S_ASPECT_PARTICLES, S_MODIFIER_POS, N_SETS };
+enum { C_DELIMS, C_PREPOSITIONS, C_LEVELS, C_FUNCTION_POS, N_CHARS };
 #define MAX_NAME 40
 
 typedef struct {
     PyObject_HEAD
-    TrieObject *trie;       /* leftmost-longest over the entries' strings */
-    PyObject *entries;      /* tuple: per pattern, its entry object or None */
-    int32_t *flags;         /* per pattern: ENTRY_* bits */
-    int32_t *name_len;      /* per pattern: length of the entry's name */
-    int32_t *group;         /* per pattern: id of its single type, -1 for several */
-    PyObject *entry_index;  /* dict: string -> pattern index, entries only */
+    TrieObject *trie;        /* leftmost-longest over the entries' strings */
+    Py_ssize_t n_patterns;
+    int32_t *flags;          /* per pattern: ENTRY_* bits */
+    int32_t *name_len;       /* per pattern: length of the entry's name */
+    int32_t *group;          /* per pattern: id of its single type, -1 for several */
+    PyObject *info;          /* tuple per pattern: None or (flags, name, types, group) */
+    PyObject *entry_index;   /* dict: string -> pattern index, entries only */
     PyObject *sets[N_SETS];
-    PyObject *delim_chars, *preposition_chars, *level_chars; /* str: sets of characters */
-    PyObject *tagger;       /* text -> (word, tag) pairs, when none are given */
+    PyObject *chars[N_CHARS]; /* str: sets of characters */
+    TrieObject *person_trie; /* person nouns */
+    TrieObject *role_trie;   /* role words */
+    PyObject *roles;         /* tuple: the role_trie's patterns */
+    PyObject *gaps;          /* tuple of str: what may stand between a mention and its role word, "" first */
+    PyObject *tagger;        /* text -> (word, tag) pairs, when none are given */
+    Record record;           /* the mentions' class */
 } ActorCoreObject;
 
 typedef struct {
@@ -393,106 +711,157 @@ typedef struct {
 
 typedef struct {
     Py_ssize_t start, end, pattern;
-    int joined;
+    int joined, merged; /* merged: a mention, not a list-only word (in _with_listed) */
 } Span;
 
 static void ActorCore_dealloc(ActorCoreObject *self) {
     Py_XDECREF(self->trie);
-    Py_XDECREF(self->entries);
     PyMem_Free(self->flags);
     PyMem_Free(self->name_len);
     PyMem_Free(self->group);
+    Py_XDECREF(self->info);
     Py_XDECREF(self->entry_index);
     for (int k = 0; k < N_SETS; k++)
         Py_XDECREF(self->sets[k]);
-    Py_XDECREF(self->delim_chars);
-    Py_XDECREF(self->preposition_chars);
-    Py_XDECREF(self->level_chars);
+    for (int k = 0; k < N_CHARS; k++)
+        Py_XDECREF(self->chars[k]);
+    Py_XDECREF(self->person_trie);
+    Py_XDECREF(self->role_trie);
+    Py_XDECREF(self->roles);
+    Py_XDECREF(self->gaps);
     Py_XDECREF(self->tagger);
+    record_clear(&self->record);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* ActorCore(trie, entries, info, entry_index, sets, delim_chars, preposition_chars, level_chars,
- * tagger): info holds per pattern (flags, name length, type group); sets the N_SETS word sets
- * in the order of the enum above. */
+static int initialised_trie(PyObject *trie, int overlapping, const char *what) {
+    if (((TrieObject *)trie)->root == NULL || (overlapping >= 0 && ((TrieObject *)trie)->overlapping != overlapping)) {
+        PyErr_Format(PyExc_ValueError, "%s must be an initialised Trie%s", what,
+                     overlapping == 0 ? " of leftmost-longest matches" : "");
+        return 0;
+    }
+    return 1;
+}
+
+/* a tuple of n objects that pass check (a new reference), or NULL with an error */
+static PyObject *tuple_of(PyObject *seq, Py_ssize_t n, int (*check)(PyObject *), const char *what) {
+    PyObject *t = PySequence_Tuple(seq);
+    if (t == NULL)
+        return NULL;
+    if (n >= 0 && PyTuple_GET_SIZE(t) != n) {
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd items", what, n);
+        Py_DECREF(t);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(t); k++) {
+        if (!check(PyTuple_GET_ITEM(t, k))) {
+            PyErr_Format(PyExc_TypeError, "%s holds an item of the wrong type", what);
+            Py_DECREF(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+static int is_set(PyObject *o) { return PyAnySet_Check(o); }
+static int is_str(PyObject *o) { return PyUnicode_Check(o); }
+static int is_any(PyObject *o) { return o != NULL; }
+
+/* ActorCore(trie, info, entry_index, sets, chars, person_trie, role_trie, roles, gaps, tagger,
+ * record): info per pattern of trie None or (flags, name, types, group); sets and chars in the
+ * order of the enums above; record = (class, field names, defaults) of the mentions, made of
+ * surface, type, start, end, name and role. */
 static int ActorCore_init(ActorCoreObject *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"trie", "entries", "info", "entry_index", "sets", "delim_chars", "preposition_chars",
-                             "level_chars", "tagger", NULL};
-    PyObject *trie, *entries, *info, *entry_index, *sets, *delim_chars, *preposition_chars, *level_chars, *tagger;
-    if (self->entries != NULL) {
+    static char *kwlist[] = {"trie", "info", "entry_index", "sets", "chars", "person_trie", "role_trie", "roles", "gaps",
+                             "tagger", "record", NULL};
+    PyObject *trie, *info, *entry_index, *sets, *chars, *person_trie, *role_trie, *roles, *gaps, *tagger, *record;
+    PyObject *info_t = NULL, *sets_t = NULL, *chars_t = NULL, *roles_t = NULL, *gaps_t = NULL;
+    int32_t *flags = NULL, *name_len = NULL, *group = NULL;
+    if (self->info != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "an ActorCore is initialised once");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOO!OUUUO", kwlist, &TrieType, &trie, &entries, &info, &PyDict_Type,
-                                     &entry_index, &sets, &delim_chars, &preposition_chars, &level_chars, &tagger))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OOO!O!OOOO", kwlist, &TrieType, &trie, &info, &PyDict_Type,
+                                     &entry_index, &sets, &chars, &TrieType, &person_trie, &TrieType, &role_trie, &roles,
+                                     &gaps, &tagger, &record))
         return -1;
-    if (((TrieObject *)trie)->root == NULL || ((TrieObject *)trie)->overlapping) {
-        PyErr_SetString(PyExc_ValueError, "trie must be an initialised leftmost-longest Trie");
+    if (!initialised_trie(trie, 0, "trie") || !initialised_trie(person_trie, -1, "person_trie") ||
+        !initialised_trie(role_trie, -1, "role_trie"))
         return -1;
-    }
-    PyObject *entry_tuple = PySequence_Tuple(entries);
-    if (entry_tuple == NULL)
-        return -1;
-    Py_ssize_t n = PyTuple_GET_SIZE(entry_tuple);
-    PyObject *info_seq = PySequence_Fast(info, "info must be a sequence");
-    PyObject *set_seq = PySequence_Fast(sets, "sets must be a sequence");
-    int32_t *flags = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
-    int32_t *name_len = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
-    int32_t *group = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
-    if (info_seq == NULL || set_seq == NULL || !flags || !name_len || !group) {
-        if (info_seq && set_seq)
-            PyErr_NoMemory();
+    Py_ssize_t n = ((TrieObject *)trie)->n_patterns;
+    if (!(info_t = tuple_of(info, n, is_any, "info")) || !(sets_t = tuple_of(sets, N_SETS, is_set, "sets")) ||
+        !(chars_t = tuple_of(chars, N_CHARS, is_str, "chars")) ||
+        !(roles_t = tuple_of(roles, ((TrieObject *)role_trie)->n_patterns, is_str, "roles")) ||
+        !(gaps_t = tuple_of(gaps, -1, is_str, "gaps")))
+        goto fail;
+    if (PyTuple_GET_SIZE(gaps_t) == 0 || PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(gaps_t, 0)) != 0) {
+        PyErr_SetString(PyExc_ValueError, "gaps must begin with the empty gap");
         goto fail;
     }
-    if (PySequence_Fast_GET_SIZE(info_seq) != n || n != ((TrieObject *)trie)->n_patterns) {
-        PyErr_SetString(PyExc_ValueError, "entries, info and the trie's patterns must be as many");
+    flags = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    name_len = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    group = PyMem_Calloc((size_t)n + 1, sizeof(int32_t));
+    if (!flags || !name_len || !group) {
+        PyErr_NoMemory();
         goto fail;
-    }
-    if (PySequence_Fast_GET_SIZE(set_seq) != N_SETS) {
-        PyErr_Format(PyExc_ValueError, "sets must hold %d sets", N_SETS);
-        goto fail;
-    }
-    for (Py_ssize_t k = 0; k < N_SETS; k++) {
-        if (!PyAnySet_Check(PySequence_Fast_GET_ITEM(set_seq, k))) {
-            PyErr_SetString(PyExc_TypeError, "sets must hold sets");
-            goto fail;
-        }
     }
     for (Py_ssize_t k = 0; k < n; k++) {
-        int f, len, g;
-        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(info_seq, k), "iii", &f, &len, &g))
+        PyObject *item = PyTuple_GET_ITEM(info_t, k), *name, *types;
+        int f, g;
+        if (item == Py_None)
+            continue;
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "info must hold None or (flags, name, types, group)");
             goto fail;
-        flags[k] = f;
-        name_len[k] = len;
+        }
+        if (!PyArg_ParseTuple(item, "iUO!i", &f, &name, &PyTuple_Type, &types, &g))
+            goto fail;
+        for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(types); q++) {
+            if (!PyUnicode_Check(PyTuple_GET_ITEM(types, q))) {
+                PyErr_SetString(PyExc_TypeError, "types must be str");
+                goto fail;
+            }
+        }
+        flags[k] = f | ENTRY_VALID;
+        name_len[k] = (int32_t)PyUnicode_GET_LENGTH(name);
         group[k] = g;
     }
+    if (record_init(&self->record, record, 6) < 0)
+        goto fail;
+    self->n_patterns = n;
     Py_INCREF(trie);
     self->trie = (TrieObject *)trie;
-    self->entries = entry_tuple;
     self->flags = flags;
     self->name_len = name_len;
     self->group = group;
+    self->info = info_t;
     Py_INCREF(entry_index);
     self->entry_index = entry_index;
-    for (Py_ssize_t k = 0; k < N_SETS; k++) {
-        self->sets[k] = PySequence_Fast_GET_ITEM(set_seq, k);
+    for (int k = 0; k < N_SETS; k++) {
+        self->sets[k] = PyTuple_GET_ITEM(sets_t, k);
         Py_INCREF(self->sets[k]);
     }
-    Py_INCREF(delim_chars);
-    self->delim_chars = delim_chars;
-    Py_INCREF(preposition_chars);
-    self->preposition_chars = preposition_chars;
-    Py_INCREF(level_chars);
-    self->level_chars = level_chars;
+    for (int k = 0; k < N_CHARS; k++) {
+        self->chars[k] = PyTuple_GET_ITEM(chars_t, k);
+        Py_INCREF(self->chars[k]);
+    }
+    Py_INCREF(person_trie);
+    self->person_trie = (TrieObject *)person_trie;
+    Py_INCREF(role_trie);
+    self->role_trie = (TrieObject *)role_trie;
+    self->roles = roles_t;
+    self->gaps = gaps_t;
     Py_INCREF(tagger);
     self->tagger = tagger;
-    Py_DECREF(info_seq);
-    Py_DECREF(set_seq);
+    Py_DECREF(sets_t);
+    Py_DECREF(chars_t);
     return 0;
 fail:
-    Py_DECREF(entry_tuple);
-    Py_XDECREF(info_seq);
-    Py_XDECREF(set_seq);
+    Py_XDECREF(info_t);
+    Py_XDECREF(sets_t);
+    Py_XDECREF(chars_t);
+    Py_XDECREF(roles_t);
+    Py_XDECREF(gaps_t);
     PyMem_Free(flags);
     PyMem_Free(name_len);
     PyMem_Free(group);
@@ -503,7 +872,7 @@ static inline int has_char(PyObject *chars, Py_UCS4 ch) {
     return PyUnicode_FindChar(chars, ch, 0, PyUnicode_GET_LENGTH(chars), 1) >= 0;
 }
 
-/* word in set (-1 on error, as a str's hash never fails but a tag's may) */
+/* word in set: 1, 0, or -1 on error (a str's hash never fails, a tag's may) */
 static inline int in_set(ActorCoreObject *self, int k, PyObject *word) {
     return PySet_Contains(self->sets[k], word);
 }
@@ -512,11 +881,36 @@ static inline int tag_is(PyObject *tag, const char *s) {
     return PyUnicode_Check(tag) && PyUnicode_CompareWithASCIIString(tag, s) == 0;
 }
 
+/* text[start:end] in set k (Python's slice: empty when end <= start) */
+static int slice_in_set(ActorCoreObject *self, int k, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *sub = PyUnicode_Substring(text, start, end > start ? end : start);
+    if (sub == NULL)
+        return -1;
+    int r = in_set(self, k, sub);
+    Py_DECREF(sub);
+    return r;
+}
+
+/* index of the longest pattern of trie that starts at pos and ends at or before limit, or -1 */
+static int32_t longest_at(const TrieObject *t, PyObject *text, Py_ssize_t pos, Py_ssize_t limit) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int32_t best = -1, node = 0;
+    for (Py_ssize_t j = pos; j < limit; j++) {
+        node = trie_child(t, node, PyUnicode_READ(kind, data, j));
+        if (node == 0)
+            break;
+        if (t->pattern[node] >= 0)
+            best = t->pattern[node];
+    }
+    return best;
+}
+
 /* _token_at: index of the token holding character pos (-1 when there are no tokens). */
 static Py_ssize_t token_at(const Tokens *t, Py_ssize_t pos) {
     Py_ssize_t lo = 0, hi = t->n;
     while (lo < hi) { /* bisect_right(ends, pos) */
-        Py_ssize_t mid = (lo + hi) / 2;
+        Py_ssize_t mid = lo + (hi - lo) / 2;
         if (pos < t->ends[mid])
             hi = mid;
         else
@@ -529,8 +923,8 @@ static Py_ssize_t token_at(const Tokens *t, Py_ssize_t pos) {
 static int glued_level(ActorCoreObject *self, PyObject *word) {
     if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) != 2)
         return 0;
-    return has_char(self->preposition_chars, PyUnicode_READ_CHAR(word, 0)) &&
-           has_char(self->level_chars, PyUnicode_READ_CHAR(word, 1));
+    return has_char(self->chars[C_PREPOSITIONS], PyUnicode_READ_CHAR(word, 0)) &&
+           has_char(self->chars[C_LEVELS], PyUnicode_READ_CHAR(word, 1));
 }
 
 static int straddles(ActorCoreObject *self, const Tokens *t, Py_ssize_t start, Py_ssize_t end) {
@@ -573,9 +967,9 @@ static int after_cut(ActorCoreObject *self, const Tokens *t, PyObject *text, Spa
             continue;
         }
         Py_ssize_t pattern = PyLong_AsSsize_t(idx);
-        if (pattern < 0 || pattern >= PyTuple_GET_SIZE(self->entries)) {
+        if (pattern < 0 || pattern >= self->n_patterns || !(self->flags[pattern] & ENTRY_VALID)) {
             if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_ValueError, "entry_index holds an index out of range");
+                PyErr_SetString(PyExc_ValueError, "entry_index holds an index of no entry");
             return -1;
         }
         span->start = t->starts[i];
@@ -599,8 +993,8 @@ static int whole_word(const Tokens *t, Py_ssize_t start, Py_ssize_t end) {
     return t->ends[token_at(t, end - 1)] == end;
 }
 
-/* _extend_left: the start of the name ending in [start, end) into *best, whether one was found
- * into *anchored; -1 on error. */
+/* _extend_left: the start of the name ending in [start, end) into *best_out, whether one was
+ * found into *anchored_out; -1 on error. */
 static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start, Py_ssize_t end, int nouns_anchor,
                        Py_ssize_t *best_out, int *anchored_out) {
     Py_ssize_t i = token_at(t, start);
@@ -641,7 +1035,7 @@ static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start,
             name_like = r;
         }
         if (!name_like && e - s == 1 && PyUnicode_GET_LENGTH(word) == 1)
-            name_like = has_char(self->level_chars, PyUnicode_READ_CHAR(word, 0));
+            name_like = has_char(self->chars[C_LEVELS], PyUnicode_READ_CHAR(word, 0));
         if (name_like || level_word) {
             best = s;
             anchored = 1;
@@ -649,7 +1043,7 @@ static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start,
             if (level_word && j >= 2) {
                 if ((r = in_set(self, S_LEVEL_DELIMS, t->words[j - 1])) < 0)
                     return -1;
-                if (r) {
+                if (r) { /* 省、自治区、直辖市 + 人民政府: levels listed before one head */
                     PyObject *before = t->words[j - 2];
                     if ((r = in_set(self, S_LEVEL_WORDS, before)) < 0)
                         return -1;
@@ -696,7 +1090,7 @@ static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start,
             j--;
             continue;
         }
-        if (nouns_anchor && j > 0) {
+        if (nouns_anchor && j > 0) { /* 科技、财政、审计等部门 */
             if ((r = in_set(self, S_LIST_DELIMS, word)) < 0)
                 return -1;
             PyObject *prev_tag = t->tags[j - 1];
@@ -720,59 +1114,242 @@ static int extend_left(ActorCoreObject *self, const Tokens *t, Py_ssize_t start,
     return 0;
 }
 
-static int spans_push(Span **items, size_t *n, size_t *cap, Span span) {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        Span *p = PyMem_Realloc(*items, c * sizeof(Span));
+typedef struct {
+    Span *items;
+    size_t n, cap;
+} Spans;
+
+static int spans_push(Spans *s, Span span) {
+    if (s->n == s->cap) {
+        size_t c = s->cap ? 2 * s->cap : 16;
+        Span *p = PyMem_Realloc(s->items, c * sizeof(Span));
         if (p == NULL) {
             PyErr_NoMemory();
             return -1;
         }
-        *items = p;
-        *cap = c;
+        s->items = p;
+        s->cap = c;
     }
-    (*items)[(*n)++] = span;
+    s->items[s->n++] = span;
     return 0;
 }
 
-static PyObject *span_list(ActorCoreObject *self, const Span *items, size_t n, int with_joined) {
-    PyObject *out = PyList_New((Py_ssize_t)n);
-    if (out == NULL)
-        return NULL;
-    for (size_t k = 0; k < n; k++) {
-        PyObject *entry = PyTuple_GET_ITEM(self->entries, items[k].pattern);
-        PyObject *item = with_joined ? Py_BuildValue("[nnOO]", items[k].start, items[k].end, entry,
-                                                     items[k].joined ? Py_True : Py_False)
-                                     : Py_BuildValue("[nnO]", items[k].start, items[k].end, entry);
-        if (item == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyList_SET_ITEM(out, (Py_ssize_t)k, item);
-    }
-    return out;
+/* _item_ends: whether a list item ends at end (starts: the items' starts) */
+static int item_ends(ActorCoreObject *self, const Tokens *t, PyObject *text, Py_ssize_t end, const Spans *items) {
+    if (end >= PyUnicode_GET_LENGTH(text))
+        return 1;
+    Py_UCS4 ch = PyUnicode_READ_CHAR(text, end);
+    if (has_char(self->chars[C_DELIMS], ch) || ch == 0x7684 /* 的 */ || !Py_UNICODE_ISALNUM(ch))
+        return 1;
+    for (size_t k = 0; k < items->n; k++)
+        if (items->items[k].start == end)
+            return 0;
+    Py_ssize_t j = token_at(t, end - 1) + 1;
+    if (j >= t->n)
+        return 1;
+    PyObject *tag = t->tags[j];
+    return PyUnicode_Check(tag) && PyUnicode_GET_LENGTH(tag) > 0 &&
+           has_char(self->chars[C_FUNCTION_POS], PyUnicode_READ_CHAR(tag, 0));
 }
 
-/* spans(text, pairs) -> None when no entry matches, else (merged, listed, pairs): merged
- * [start, end, entry, joined] and list-only words that may be items of a list [start, end,
- * entry], as extract.ActorMatcher._find has them before its list and people checks; pairs are
- * the (word, tag) pairs used (the tagger's when pairs is None). */
-static PyObject *ActorCore_spans(ActorCoreObject *self, PyObject *args) {
+static int item_cmp(const void *pa, const void *pb) { /* start, end, list-only words first, then as given */
+    const Span *a = pa, *b = pb;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    if (a->merged != b->merged)
+        return a->merged - b->merged;
+    return (a->pattern > b->pattern) - (a->pattern < b->pattern);
+}
+
+/* _with_listed: the mentions plus the list-only words that are items of a list of actors, by
+ * start, into *out; -1 on error. */
+static int with_listed(ActorCoreObject *self, const Tokens *t, PyObject *text, const Spans *merged, const Spans *listed,
+                       Spans *out) {
+    Spans items = {NULL, 0, 0};
+    int rc = -1;
+    for (size_t k = 0; k < merged->n; k++) {
+        Span sp = merged->items[k];
+        sp.merged = 1;
+        if (spans_push(&items, sp) < 0)
+            goto done;
+    }
+    for (size_t k = 0; k < listed->n; k++) {
+        Span sp = listed->items[k];
+        int inside = 0; /* a word taken into a longer name is no item of its own */
+        for (size_t q = 0; q < merged->n && !inside; q++)
+            inside = merged->items[q].start < sp.end && sp.start < merged->items[q].end;
+        if (inside)
+            continue;
+        sp.merged = 0;
+        sp.joined = 0;
+        if (spans_push(&items, sp) < 0)
+            goto done;
+    }
+    qsort(items.items, items.n, sizeof(Span), item_cmp);
+    for (size_t k = 0; k < items.n; k++) {
+        Span it = items.items[k];
+        int keep = 1;
+        if (!it.merged) {
+            keep = item_ends(self, t, text, it.end, &items);
+            if (keep) {
+                int prev_ok = 0, next_ok = 0;
+                if (k > 0) {
+                    Py_ssize_t a = items.items[k - 1].end, b = it.start;
+                    if ((prev_ok = slice_in_set(self, S_LIST_DELIMS, text, a, b)) < 0)
+                        goto done;
+                    /* after 等 comes the category of the list, not another item */
+                    if (prev_ok && b - a == 1 && PyUnicode_READ_CHAR(text, a) == 0x7B49 /* 等 */)
+                        prev_ok = 0;
+                }
+                if (k + 1 < items.n && (next_ok = slice_in_set(self, S_LIST_DELIMS, text, it.end, items.items[k + 1].start)) < 0)
+                    goto done;
+                keep = prev_ok || next_ok;
+            }
+        }
+        if (keep && spans_push(out, it) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    PyMem_Free(items.items);
+    return rc;
+}
+
+/* whether some person noun starts at pos and ends at or before limit */
+static inline int person_at(ActorCoreObject *self, PyObject *text, Py_ssize_t pos, Py_ssize_t limit) {
+    return longest_at(self->person_trie, text, pos, limit) >= 0;
+}
+
+static int people_after_nouns(ActorCoreObject *self, const Tokens *t, PyObject *text, Py_ssize_t end) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), limit = end + 16 < n ? end + 16 : n;
+    int near = 0;
+    for (Py_ssize_t p = end; p < limit && !near; p++)
+        near = person_at(self, text, p, limit);
+    if (!near)
+        return 0; /* no person noun near: no tokens to read */
+    Py_ssize_t i = token_at(t, end - 1);
+    if (i < 0 || t->ends[i] != end)
+        return 0;
+    Py_ssize_t j = i + 1, chars = 0;
+    int r;
+    while (j < t->n && chars <= 4) {
+        PyObject *word = t->words[j], *tag = t->tags[j];
+        if (j > i + 1) {
+            if ((r = in_set(self, S_PERSON_NOUNS, word)) < 0)
+                return -1;
+            if (r) { /* 代表了, 代表着: the verb, not the representative */
+                if (j + 1 >= t->n)
+                    return 1;
+                r = in_set(self, S_ASPECT_PARTICLES, t->words[j + 1]);
+                return r < 0 ? -1 : !r;
+            }
+        }
+        if ((r = in_set(self, S_MODIFIER_POS, tag)) < 0)
+            return -1;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (!r || len > 6)
+            return 0;
+        for (Py_ssize_t k = 1; k <= len; k++) { /* 技术人员: the person noun glued to its modifier */
+            PyObject *tail = PyUnicode_Substring(word, len - k, len);
+            if (tail == NULL)
+                return -1;
+            r = in_set(self, S_PERSON_NOUNS, tail);
+            Py_DECREF(tail);
+            if (r != 0)
+                return r;
+        }
+        chars += len;
+        j++;
+    }
+    return 0;
+}
+
+/* _names_people: whether the mention ending at end qualifies people */
+static int names_people(ActorCoreObject *self, const Tokens *t, PyObject *text, Py_ssize_t end) {
+    if (self->person_trie->n_patterns == 0)
+        return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), limit = end + 12 < n ? end + 12 : n;
+    if (person_at(self, text, end, limit))
+        return 1;
+    if (end < n && PyUnicode_READ_CHAR(text, end) == 0x7684) { /* 的, up to four CJK characters, a person noun */
+        for (Py_ssize_t k = 0; k <= 4; k++) {
+            if (k > 0) {
+                if (end + k >= limit)
+                    break;
+                Py_UCS4 ch = PyUnicode_READ_CHAR(text, end + k);
+                if (ch < 0x4E00 || ch > 0x9FFF)
+                    break;
+            }
+            if (person_at(self, text, end + 1 + k, limit))
+                return 1;
+        }
+        return 0;
+    }
+    return people_after_nouns(self, t, text, end);
+}
+
+/* _role: the role word after the mention ending at end, perhaps after a gap word, tried in
+ * order (a borrowed reference; the empty gap, "", when there is none) */
+static PyObject *role_after(ActorCoreObject *self, PyObject *text, Py_ssize_t end) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), limit = end + 8 < n ? end + 8 : n;
+    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(self->gaps); g++) {
+        PyObject *gap = PyTuple_GET_ITEM(self->gaps, g);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(gap);
+        if (end + len > limit || (len && PyUnicode_Tailmatch(text, gap, end, end + len, -1) != 1))
+            continue;
+        int32_t role = longest_at(self->role_trie, text, end + len, limit);
+        if (role >= 0)
+            return PyTuple_GET_ITEM(self->roles, role);
+    }
+    return PyTuple_GET_ITEM(self->gaps, 0);
+}
+
+/* a mention (surface, type, start, end, name, role) per type the entry carries, onto out */
+static int append_mentions(ActorCoreObject *self, PyObject *text, const Span *sp, PyObject *out) {
+    PyObject *info = PyTuple_GET_ITEM(self->info, sp->pattern);
+    PyObject *entry_name = PyTuple_GET_ITEM(info, 1), *types = PyTuple_GET_ITEM(info, 2);
+    PyObject *role = role_after(self, text, sp->end);
+    PyObject *surface = PyUnicode_Substring(text, sp->start, sp->end);
+    if (surface == NULL)
+        return -1;
+    /* a name taken in or joined is the surface; else the entry's name (an alias's normal form) */
+    PyObject *name = sp->joined || sp->end - sp->start > self->name_len[sp->pattern] ? surface : entry_name;
+    PyObject *start = PyLong_FromSsize_t(sp->start), *end = PyLong_FromSsize_t(sp->end);
+    int rc = 0;
+    for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(types) && rc == 0; q++) {
+        PyObject *values[6] = {surface, PyTuple_GET_ITEM(types, q), start, end, name, role};
+        PyObject *m = start && end ? new_record(&self->record, values) : NULL;
+        if (m == NULL || PyList_Append(out, m) < 0)
+            rc = -1;
+        Py_XDECREF(m);
+    }
+    Py_DECREF(surface);
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+    return rc;
+}
+
+/* find(text, pairs) -> [mention]: the mentions of
+ * extract.ActorMatcher._find; pairs: the text's (word, tag) pairs, or None to ask the tagger
+ * when some entry matches. */
+static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
     PyObject *text, *pairs;
     if (!PyArg_ParseTuple(args, "UO", &text, &pairs))
         return NULL;
-    if (self->entries == NULL) {
+    if (self->info == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "ActorCore not initialised");
         return NULL;
     }
     Matches found = {NULL, 0, 0};
     Tokens t = {0, NULL, NULL, NULL, NULL};
-    Span *raw = NULL, *merged = NULL, *listed = NULL;
-    size_t n_raw = 0, cap_raw = 0, n_merged = 0, cap_merged = 0, n_listed = 0, cap_listed = 0;
-    PyObject *seq = NULL, *out = NULL, *merged_list = NULL, *listed_list = NULL;
+    Spans raw = {NULL, 0, 0}, merged = {NULL, 0, 0}, listed = {NULL, 0, 0}, all = {NULL, 0, 0};
+    int *people = NULL;
+    PyObject *seq = NULL, *out = PyList_New(0);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (trie_scan(self->trie, text, 0, &found) < 0)
-        goto done;
+    if (out == NULL || trie_scan(self->trie, text, 0, &found) < 0)
+        goto error;
     /* entries only; a bare list-only word with no list delimiter beside it is out */
     for (size_t k = 0; k < found.n; k++) {
         Match m = found.items[k];
@@ -780,26 +1357,23 @@ static PyObject *ActorCore_spans(ActorCoreObject *self, PyObject *args) {
         if (!(f & ENTRY_VALID))
             continue;
         if ((f & ENTRY_LIST_ONLY) && !(f & ENTRY_EXTENDABLE)) {
-            int beside = (m.start > 0 && has_char(self->delim_chars, PyUnicode_READ_CHAR(text, m.start - 1))) ||
-                         (m.end < n && has_char(self->delim_chars, PyUnicode_READ_CHAR(text, m.end)));
-            if (!beside)
+            PyObject *delims = self->chars[C_DELIMS];
+            if (!((m.start > 0 && has_char(delims, PyUnicode_READ_CHAR(text, m.start - 1))) ||
+                  (m.end < n && has_char(delims, PyUnicode_READ_CHAR(text, m.end)))))
                 continue;
         }
-        Span span = {m.start, m.end, m.pattern, 0};
-        if (spans_push(&raw, &n_raw, &cap_raw, span) < 0)
-            goto done;
+        Span span = {m.start, m.end, m.pattern, 0, 0};
+        if (spans_push(&raw, span) < 0)
+            goto error;
     }
-    if (n_raw == 0) {
-        out = Py_None;
-        Py_INCREF(out);
+    if (raw.n == 0)
         goto done;
-    }
     seq = pairs == Py_None ? PyObject_CallOneArg(self->tagger, text) : (Py_INCREF(pairs), pairs);
     if (seq == NULL)
-        goto done;
-    Py_SETREF(seq, PySequence_Tuple(seq));
+        goto error;
+    Py_SETREF(seq, PySequence_Tuple(seq)); /* the caller's list may not change under us */
     if (seq == NULL)
-        goto done;
+        goto error;
     t.n = PyTuple_GET_SIZE(seq);
     t.starts = PyMem_Malloc(((size_t)t.n + 1) * sizeof(Py_ssize_t));
     t.ends = PyMem_Malloc(((size_t)t.n + 1) * sizeof(Py_ssize_t));
@@ -807,65 +1381,64 @@ static PyObject *ActorCore_spans(ActorCoreObject *self, PyObject *args) {
     t.tags = PyMem_Malloc(((size_t)t.n + 1) * sizeof(PyObject *));
     if (!t.starts || !t.ends || !t.words || !t.tags) {
         PyErr_NoMemory();
-        goto done;
+        goto error;
     }
     Py_ssize_t offset = 0;
     for (Py_ssize_t k = 0; k < t.n; k++) {
         if (pair_items(PyTuple_GET_ITEM(seq, k), &t.words[k], &t.tags[k]) < 0)
-            goto done;
+            goto error;
         t.starts[k] = offset;
         offset += PyUnicode_GET_LENGTH(t.words[k]);
         t.ends[k] = offset;
     }
     /* matches that cut across words, and the speaker's own body */
     size_t n_kept = 0;
-    for (size_t k = 0; k < n_raw; k++) {
-        Span span = raw[k];
+    for (size_t k = 0; k < raw.n; k++) {
+        Span span = raw.items[k];
         int r = straddles(self, &t, span.start, span.end);
         if (r < 0)
-            goto done;
+            goto error;
         if (r) {
             if ((r = after_cut(self, &t, text, &span)) < 0)
-                goto done;
+                goto error;
             if (!r)
                 continue;
         }
         if (span.end - span.start == self->name_len[span.pattern] && after_own(&t, text, span.start))
             continue;
-        raw[n_kept++] = span;
+        raw.items[n_kept++] = span;
     }
     /* names taken in on the left; list-only words kept apart */
     size_t n_named = 0;
     for (size_t k = 0; k < n_kept; k++) {
-        Span span = raw[k];
+        Span span = raw.items[k];
         int f = self->flags[span.pattern];
         if (f & ENTRY_EXTENDABLE) {
             Py_ssize_t start = span.start;
-            int anchored;
-            int needs_name = (f & ENTRY_NEEDS_NAME) != 0;
+            int anchored, needs_name = (f & ENTRY_NEEDS_NAME) != 0;
             if (extend_left(self, &t, span.start, span.end, needs_name && self->name_len[span.pattern] >= 2, &span.start,
                             &anchored) < 0)
-                goto done;
-            if (needs_name && !anchored) {
+                goto error;
+            if (needs_name && !anchored) { /* a bare suffix (局, 学院) is no mention without a name before it */
                 if ((f & ENTRY_LIST_ONLY) && whole_word(&t, start, span.end)) {
                     span.start = start;
-                    if (spans_push(&listed, &n_listed, &cap_listed, span) < 0)
-                        goto done;
+                    if (spans_push(&listed, span) < 0)
+                        goto error;
                 }
                 continue;
             }
         } else if (f & ENTRY_LIST_ONLY) {
-            if (whole_word(&t, span.start, span.end) && spans_push(&listed, &n_listed, &cap_listed, span) < 0)
-                goto done;
+            if (whole_word(&t, span.start, span.end) && spans_push(&listed, span) < 0)
+                goto error;
             continue;
         }
-        raw[n_named++] = span;
+        raw.items[n_named++] = span;
     }
     /* adjacent mentions of one type form one name */
     for (size_t k = 0; k < n_named; k++) {
-        Span span = raw[k];
-        if (n_merged) {
-            Span *last = &merged[n_merged - 1];
+        Span span = raw.items[k];
+        if (merged.n) {
+            Span *last = &merged.items[merged.n - 1];
             int g = self->group[span.pattern];
             if (last->end >= span.start && g >= 0 && self->group[last->pattern] == g) {
                 if (span.end > last->end)
@@ -877,31 +1450,60 @@ static PyObject *ActorCore_spans(ActorCoreObject *self, PyObject *args) {
                 span.start = last->end;
         }
         span.joined = 0;
-        if (spans_push(&merged, &n_merged, &cap_merged, span) < 0)
-            goto done;
+        if (spans_push(&merged, span) < 0)
+            goto error;
     }
-    merged_list = span_list(self, merged, n_merged, 1);
-    listed_list = merged_list ? span_list(self, listed, n_listed, 0) : NULL;
-    if (listed_list)
-        out = PyTuple_Pack(3, merged_list, listed_list, seq);
+    Spans *mentions = &merged;
+    if (listed.n) {
+        if (with_listed(self, &t, text, &merged, &listed, &all) < 0)
+            goto error;
+        mentions = &all;
+    }
+    /* 企业职工 names people, not the firm; so does each item of a list before it */
+    people = PyMem_Calloc(mentions->n + 1, sizeof(int));
+    if (people == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (size_t k = 0; k < mentions->n; k++)
+        if ((people[k] = names_people(self, &t, text, mentions->items[k].end)) < 0)
+            goto error;
+    for (size_t k = mentions->n > 1 ? mentions->n - 1 : 0; k-- > 0;) {
+        if (people[k + 1] && !people[k]) {
+            int r = slice_in_set(self, S_LIST_DELIMS, text, mentions->items[k].end, mentions->items[k + 1].start);
+            if (r < 0)
+                goto error;
+            people[k] = r;
+        }
+    }
+    for (size_t k = 0; k < mentions->n; k++) {
+        const Span *sp = &mentions->items[k];
+        if (sp->end <= sp->start || people[k])
+            continue;
+        if (append_mentions(self, text, sp, out) < 0)
+            goto error;
+    }
+    goto done;
+error:
+    Py_CLEAR(out);
 done:
     PyMem_Free(found.items);
-    PyMem_Free(raw);
-    PyMem_Free(merged);
-    PyMem_Free(listed);
+    PyMem_Free(raw.items);
+    PyMem_Free(merged.items);
+    PyMem_Free(listed.items);
+    PyMem_Free(all.items);
+    PyMem_Free(people);
     PyMem_Free(t.starts);
     PyMem_Free(t.ends);
     PyMem_Free(t.words);
     PyMem_Free(t.tags);
     Py_XDECREF(seq);
-    Py_XDECREF(merged_list);
-    Py_XDECREF(listed_list);
     return out;
 }
 
 static PyMethodDef ActorCore_methods[] = {
-    {"spans", (PyCFunction)ActorCore_spans, METH_VARARGS,
-     "spans(text, pairs) -> None | (merged, listed, pairs): the token walk of ActorMatcher._find"},
+    {"find", (PyCFunction)ActorCore_find, METH_VARARGS,
+     "find(text, pairs) -> [mention]: the mentions of ActorMatcher._find"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -910,7 +1512,8 @@ static PyTypeObject ActorCoreType = {
     .tp_name = "pipeline._cengine.ActorCore",
     .tp_basicsize = sizeof(ActorCoreObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "ActorCore(trie, entries, info, entry_index, sets, delim_chars, preposition_chars, level_chars, tagger)",
+    .tp_doc = "ActorCore(trie, info, entry_index, sets, chars, person_trie, role_trie, roles, gaps, tagger, record): "
+              "the actor extractor's rules over a text and its tokens",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)ActorCore_init,
     .tp_dealloc = (destructor)ActorCore_dealloc,
@@ -1291,7 +1894,8 @@ static struct PyModuleDef cengine_module = {
 };
 
 PyMODINIT_FUNC PyInit__cengine(void) {
-    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&ActorCoreType) < 0)
+    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&ActorCoreType) < 0 ||
+        PyType_Ready(&TermCoreType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&cengine_module);
     if (m == NULL)
@@ -1311,6 +1915,12 @@ PyMODINIT_FUNC PyInit__cengine(void) {
     Py_INCREF(&ActorCoreType);
     if (PyModule_AddObject(m, "ActorCore", (PyObject *)&ActorCoreType) < 0) {
         Py_DECREF(&ActorCoreType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&TermCoreType);
+    if (PyModule_AddObject(m, "TermCore", (PyObject *)&TermCoreType) < 0) {
+        Py_DECREF(&TermCoreType);
         Py_DECREF(m);
         return NULL;
     }

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -100,6 +101,10 @@ class TermMatcher:
             self._roles.append(tuple(by_dim.items()))
         # Every match, nested ones included (the nesting rule is applied per dimension below).
         self._matches = _matcher(list(entries), overlapping=True) if entries else None
+        # the C engine's twin of the nesting below, when built
+        self._core = (_cengine.TermCore(self._matches.__self__, self._roles, len(self.dim_ids), self.longest,
+                                        _record_spec(TermHit, 6))
+                      if _cengine is not None and entries else None)
 
     def find(self, text: str) -> list[TermHit]:
         """Term hits in ``text`` sorted by position.
@@ -116,6 +121,8 @@ class TermMatcher:
     def _find(self, text: str) -> list[TermHit]:
         if not text or self._matches is None:
             return []
+        if self._core is not None:
+            return self._core.find(text)
         matches = self._matches(text)
         if not matches:
             return []
@@ -172,8 +179,6 @@ class ActorMatcher:
         self._entry_of = entries
         self._has_list_only = any(e is not None and e.list_only for e in self._entries)
         self._matches = _matcher(list(entries), overlapping=False) if entries else None
-        # the C engine's twin of _spans (the token walk), when built
-        self._core = _actor_core(entries, self._matches.__self__, self._seg_key) if _cengine is not None and entries else None
         self.roles = sorted(framework.roles, key=len, reverse=True)
         # role word right after the mention, perhaps after a gap word (政府 + 应当 + 统筹); the
         # empty gap is tried first, then each gap in order, as a reader would
@@ -186,6 +191,8 @@ class ActorMatcher:
         self._person_noun_re = re.compile(nouns)
         self._person_noun_set = frozenset(self.person_nouns)
         self.has_types = bool(framework.actor_types) and self._matches is not None
+        # the C engine's twin of _find, when built
+        self._core = _actor_core(self, entries) if _cengine is not None and entries else None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
         """Actor mentions in ``text``; ``tagged`` (token, POS) pairs of the same text if at hand."""
@@ -201,39 +208,7 @@ class ActorMatcher:
 
     def _find(self, text: str, tagged) -> list[Mention]:
         if self._core is not None:
-            found = self._core.spans(text, tagged)
-            if found is None:
-                return []
-            merged, in_list, tagged = found
-            tokens = _LazyTokens(tagged)  # the checks below seldom read tokens
-        else:
-            found = self._spans(text, tagged)
-            if found is None:
-                return []
-            merged, in_list, tokens = found
-        if in_list:
-            merged = _with_listed(merged, in_list, text, tokens)
-        # 企业职工 names people, not the firm; so does each item of a list before it
-        # (职业院校和职业培训机构的教师).
-        people = [self._names_people(text, e, tokens) for _, e, _, _ in merged]
-        for k in range(len(merged) - 2, -1, -1):
-            if people[k + 1] and not people[k] and text[merged[k][1]:merged[k + 1][0]] in _LIST_DELIMS:
-                people[k] = True
-        mentions = []
-        for (s, e, entry, joined), names_people in zip(merged, people):
-            if e <= s or names_people:
-                continue
-            surface = text[s:e]
-            name = surface if (joined or surface != entry.name and len(surface) > len(entry.name)) else entry.name
-            role = self._role(text, e)
-            for t in entry.types:
-                mentions.append(Mention(surface, t, s, e, name, role))
-        return mentions
-
-    def _spans(self, text: str, tagged) -> tuple | None:
-        """None when no entry matches, else (merged, in_list, tokens): the mentions' spans
-        [start, end, entry, joined] after the token walk, the list-only words that may be items
-        of a list [start, end, entry], and the tokens read. The C engine's ActorCore does the same."""
+            return self._core.find(text, tagged)
         entries = self._entries
         raw = [[s, e, entries[i]] for i, s, e in self._matches(text) if entries[i] is not None]
         if self._has_list_only:
@@ -241,7 +216,7 @@ class ActorMatcher:
             raw = [r for r in raw if not r[2].list_only or r[2].extendable
                    or text[r[0] - 1:r[0]] in _DELIM_CHARS or text[r[1]:r[1] + 1] in _DELIM_CHARS]
         if not raw:
-            return None
+            return []
         tokens = self._tokens(text, tagged, raw[-1][1])
         kept = []
         for r in raw:
@@ -286,7 +261,24 @@ class ActorMatcher:
             if merged and r[0] < merged[-1][1]:
                 r[0] = merged[-1][1]
             merged.append([r[0], r[1], r[2], False])
-        return merged, in_list, tokens
+        if in_list:
+            merged = _with_listed(merged, in_list, text, tokens)
+        # 企业职工 names people, not the firm; so does each item of a list before it
+        # (职业院校和职业培训机构的教师).
+        people = [self._names_people(text, e, tokens) for _, e, _, _ in merged]
+        for k in range(len(merged) - 2, -1, -1):
+            if people[k + 1] and not people[k] and text[merged[k][1]:merged[k + 1][0]] in _LIST_DELIMS:
+                people[k] = True
+        mentions = []
+        for (s, e, entry, joined), names_people in zip(merged, people):
+            if e <= s or names_people:
+                continue
+            surface = text[s:e]
+            name = surface if (joined or surface != entry.name and len(surface) > len(entry.name)) else entry.name
+            role = self._role(text, e)
+            for t in entry.types:
+                mentions.append(Mention(surface, t, s, e, name, role))
+        return mentions
 
     def _after_cut(self, r: list, text: str, tokens) -> list | None:
         """The longest entry that starts at a token boundary inside the straddling match ``r``
@@ -381,44 +373,37 @@ def _tag(seg_key: tuple, text: str) -> list[tuple[str, str]]:
     return load_segmenter(*seg_key).tag(text)
 
 
-def _actor_core(entries: dict, trie, seg_key: tuple):
-    """The C engine's ActorCore over an ActorMatcher's entries (string → entry or None)."""
+def _actor_core(matcher: ActorMatcher, entries: dict):
+    """The C engine's twin of ``matcher._find`` over its entries (string → entry or None)."""
     groups: dict[tuple, int] = {}
     info = []
     for e in entries.values():
         if e is None:
-            info.append((0, 0, -1))
+            info.append(None)
             continue
-        flags = 1 | 2 * e.extendable | 4 * e.needs_name | 8 * e.list_only
+        flags = 2 * e.extendable | 4 * e.needs_name | 8 * e.list_only
         # adjacent mentions join when they carry the same single type
         group = groups.setdefault(e.types, len(groups)) if len(e.types) == 1 else -1
-        info.append((flags, len(e.name), group))
+        info.append((flags, e.name, e.types, group))
     index = {word: k for k, (word, e) in enumerate(entries.items()) if e is not None}
-    sets = (NAME_POS, _GLUED_NOUN_POS, _NOUN_POS, _QUALIFIERS, _BREAK_WORDS, _LEVEL_WORDS, _LEVEL_DELIMS,
-            _LIST_DELIMS, _COMMON_SUFFIX_WORDS)
-    chars = ("".join(sorted(s)) for s in (_DELIM_CHARS, _PREPOSITION_CHARS, _LEVEL_CHARS))
-    # (the tagger holds the key, not the matcher: the core would keep a matcher alive in a cycle)
-    return _cengine.ActorCore(trie, list(entries.values()), info, index, sets, *chars, functools.partial(_tag, seg_key))
+    sets = (NAME_POS, _GLUED_NOUN_POS, _NOUN_POS, _QUALIFIERS, _BREAK_WORDS, _LEVEL_WORDS, _LEVEL_DELIMS, _LIST_DELIMS,
+            _COMMON_SUFFIX_WORDS, matcher._person_noun_set, _ASPECT_PARTICLES, _MODIFIER_POS)
+    chars = ["".join(sorted(s)) for s in (_DELIM_CHARS, _PREPOSITION_CHARS, _LEVEL_CHARS, _FUNCTION_POS)]
+    # role words longest first, as the alternation of ``matcher._role_re`` tries them
+    return _cengine.ActorCore(matcher._matches.__self__, info, index, sets, chars, _cengine.Trie(matcher.person_nouns),
+                              _cengine.Trie(matcher.roles), matcher.roles, ("", *_ROLE_GAP),
+                              # (the key, not the matcher: the core would keep its matcher alive in a cycle)
+                              functools.partial(_tag, matcher._seg_key), _record_spec(Mention, 6))
 
 
-class _LazyTokens:
-    """The (starts, ends, tags, words) columns of (word, POS) pairs, built on first use."""
-
-    __slots__ = ("pairs", "columns")
-
-    def __init__(self, pairs):
-        self.pairs, self.columns = pairs, None
-
-    def _columns(self) -> tuple:
-        if self.columns is None:
-            self.columns = _cengine.token_columns(self.pairs, 1 << 62)
-        return self.columns
-
-    def __getitem__(self, k: int):
-        return self._columns()[k]
-
-    def __iter__(self):
-        return iter(self._columns())
+def _record_spec(cls: type, n_given: int) -> tuple:
+    """(class, field names, defaults of the fields after the first ``n_given``): how the C
+    engine makes the records ``cls(*values)`` would make."""
+    fields = dataclasses.fields(cls)
+    # the engine sets the fields itself: nothing else may happen in __init__
+    if hasattr(cls, "__post_init__") or any(f.default is dataclasses.MISSING for f in fields[n_given:]):
+        raise TypeError(f"{cls.__name__}: the C engine makes only plain records with defaults after field {n_given}")
+    return cls, tuple(f.name for f in fields), tuple(f.default for f in fields[n_given:])
 
 
 class _Starts:

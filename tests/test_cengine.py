@@ -1,5 +1,7 @@
 """The C extraction engine gives what the code paths it replaces give (ahocorasick_rs, Python loops)."""
+import dataclasses
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from pipeline import extract, keywords
 from pipeline.codebook import load_framework
 from pipeline.segment import load_segmenter, load_stopwords
+from pipeline.types import Mention, TermHit
 
 try:
     from pipeline import _cengine
@@ -157,16 +160,38 @@ def test_engine_objects_refuse_misuse():
             return 2.0
 
     core = extract.load_actor_matcher()._core
+    trie, empty = _cengine.Trie(["企业"], False), _cengine.Trie([])
+    args = [trie, [None], {}, [frozenset()] * 12, ["、", "向", "市", "d"], empty, empty, [], [""], str,
+            extract._record_spec(Mention, 6)]
     with pytest.raises(RuntimeError):
-        core.__init__(_cengine.Trie(["企业"], False), [None], [(0, 0, -1)], {}, [frozenset()] * 9, "、", "向", "市", str)
+        core.__init__(*args)
     with pytest.raises(RuntimeError):
-        _cengine.ActorCore.__new__(_cengine.ActorCore).spans("企业", None)
-    with pytest.raises(ValueError, match="as many"):
-        _cengine.ActorCore(_cengine.Trie(["企业"], False), [], [], {}, [frozenset()] * 9, "、", "向", "市", str)
-    with pytest.raises(ValueError, match="leftmost-longest"):
-        _cengine.ActorCore(_cengine.Trie(["企业"]), [None], [(0, 0, -1)], {}, [frozenset()] * 9, "、", "向", "市", str)
+        _cengine.ActorCore.__new__(_cengine.ActorCore).find("企业", None)
+    for k, bad, error in [(1, [], ValueError), (0, _cengine.Trie(["企业"]), ValueError), (3, [frozenset()] * 11, ValueError),
+                          (3, [set()] * 11 + [1], TypeError), (7, ["x"], ValueError), (8, ["应"], ValueError),
+                          (1, [(0, "企业", ("x", 1), 0)], TypeError), (10, (Mention, ("text",), ()), ValueError),
+                          (10, Mention, TypeError)]:
+        with pytest.raises(error):
+            _cengine.ActorCore(*args[:k], bad, *args[k + 1:])
+    assert _cengine.ActorCore(*args).find("企业", None) == []  # an exclusion alone
     with pytest.raises(TypeError):
-        core.spans("企业", [("企业",)])
+        core.find("企业", [("企业",)])
+    with pytest.raises(TypeError):
+        core.find("企业", [(1, "n")])
+    with pytest.raises(TypeError):
+        core.find("企业", 5)
+    term_core, spec = extract.load_term_matcher()._core, extract._record_spec(TermHit, 6)
+    with pytest.raises(RuntimeError):
+        term_core.__init__(_cengine.Trie(["企业"]), [()], 1, True, spec)
+    with pytest.raises(RuntimeError):
+        _cengine.TermCore.__new__(_cengine.TermCore).find("企业")
+    for roles, error in [([(0, None), (1, None)], ValueError), ([("x",)], TypeError), ([((5, None),)], ValueError),
+                         ([((0, ("a",)),)], TypeError)]:
+        with pytest.raises(error):
+            _cengine.TermCore(_cengine.Trie(["企业"]), roles, 1, True, spec)
+    with pytest.raises(ValueError):
+        _cengine.TermCore(_cengine.Trie(["企业"], False), [()], 1, True, spec)
+    assert _cengine.TermCore(_cengine.Trie(["企业"]), [((0, None),)], 1, True, spec).find("企业") == []
     counter2 = _cengine.KeywordCounter({"企业": Reentrant(), "": 1.0}, 1.0, frozenset(), frozenset({"n"}))
     counter = counter2
     assert counter2.top([("企业", "n")], 1) == [("企业", 2.0)]
@@ -181,6 +206,28 @@ def test_engine_takes_list_pairs_and_the_first_tag_like_the_python_path():
     first_x = [("企业业", "x"), ("企业业", "n"), ("学校校", "n")]
     assert keywords.tfidf_keywords("", tagged=first_x) == _python_tfidf(first_x, 20)
     assert [w for w, _ in _python_tfidf(first_x, 20)] == ["学校校"]
+
+
+@needs_engine
+def test_engine_records_are_the_dataclasses():
+    hits, mentions = extract.find_terms("推动市域产教联合体建设"), extract.find_mentions("政府统筹、企业牵引")
+    assert hits and mentions and type(hits[0]) is TermHit and type(mentions[0]) is Mention
+    m = mentions[0]
+    assert m == Mention("政府", "government", 0, 2, "政府", "统筹") and m.sent_idx == -1  # the default is set
+    assert hash(m) == hash(Mention("政府", "government", 0, 2, "政府", "统筹"))
+    assert pickle.loads(pickle.dumps(hits)) == hits and dataclasses.asdict(m)["role"] == "统筹"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.role = ""
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self):
+            pass
+
+    with pytest.raises(TypeError, match="plain records"):
+        extract._record_spec(Checked, 1)
 
 
 def test_idf_table_values_must_be_finite(tmp_path):
