@@ -110,6 +110,12 @@ MENTIONS = [
     ("全面推行现代学徒制和企业新型学徒制", []),  # a scheme, not the firm
     ("邀请县职教中心老师和龙头企业技术员担任田间导师", []),  # people
     ("永安五金制品厂被评为市级龙头企业", [("永安五金制品厂", "enterprise", ""), ("龙头企业", "enterprise", "")]),
+    # finance firms are third-party services, not enterprises of the cluster (gold round 14)
+    ("鼓励融资租赁公司为中小企业提供设备融资", [("融资租赁公司", "service", ""), ("中小企业", "enterprise", "提供")]),
+    ("政府性融资担保机构要降低担保费率", [("政府性融资担保机构", "service", "")]),
+    ("审计机关应当加强监督", [("审计机关", "government", "")]),
+    ("新型研发机构实行企业化管理", [("新型研发机构", "research", "")]),  # run like a firm
+    ("合同须经学校法律顾问审查", []),  # a person
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
@@ -119,6 +125,7 @@ COMPOUNDS = [
     ("呈现为“官、产、学、研、服”的联合形态", {"government", "enterprise", "school", "research", "service"}),
     ("推动政、行、校、企四方协同", {"government", "service", "school", "enterprise"}),
     ("推动高校院所科技成果转化", {"school", "research"}),
+    ("推动政银担三方合作", {"government", "service"}),
 ]
 # fmt: on
 
