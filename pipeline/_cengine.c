@@ -199,14 +199,14 @@ static int matches_push(Matches *m, Py_ssize_t pattern, Py_ssize_t start, Py_ssi
     return 0;
 }
 
-/* The matches of the trie in text, by start then end: every match, or the leftmost-longest
- * non-overlapping ones. */
-static int trie_scan(const TrieObject *self, PyObject *text, int overlapping, Matches *out) {
+/* The matches of the trie in text from character start on, by start then end: every match, or
+ * the leftmost-longest non-overlapping ones. */
+static int trie_scan(const TrieObject *self, PyObject *text, Py_ssize_t start, int overlapping, Matches *out) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const int32_t *pattern = self->pattern;
-    Py_ssize_t i = 0;
+    Py_ssize_t i = start;
     while (i < n) {
         int32_t node = trie_child(self, 0, PyUnicode_READ(kind, data, i));
         if (node == 0) {
@@ -255,7 +255,7 @@ static PyObject *Trie_find(TrieObject *self, PyObject *text) {
     }
     Matches found = {NULL, 0, 0};
     PyObject *out = NULL;
-    if (trie_scan(self, text, self->overlapping, &found) < 0)
+    if (trie_scan(self, text, 0, self->overlapping, &found) < 0)
         goto done;
     out = PyList_New((Py_ssize_t)found.n);
     if (out == NULL)
@@ -589,7 +589,7 @@ static PyObject *TermCore_find(TermCoreObject *self, PyObject *text) {
     TermItem *items = NULL;
     Py_ssize_t *last_end = NULL;
     PyObject *out = NULL;
-    if (trie_scan(self->trie, text, 1, &found) < 0)
+    if (trie_scan(self->trie, text, 0, 1, &found) < 0)
         goto done;
     size_t n_items = 0;
     for (size_t k = 0; k < found.n; k++)
@@ -891,8 +891,9 @@ static int slice_in_set(ActorCoreObject *self, int k, PyObject *text, Py_ssize_t
     return r;
 }
 
-/* index of the longest pattern of trie that starts at pos and ends at or before limit, or -1 */
-static int32_t longest_at(const TrieObject *t, PyObject *text, Py_ssize_t pos, Py_ssize_t limit) {
+/* index of the longest pattern of trie that starts at pos and ends at or before limit, or -1;
+ * its end into *end when end is not NULL */
+static int32_t longest_at(const TrieObject *t, PyObject *text, Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *end) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     int32_t best = -1, node = 0;
@@ -900,8 +901,11 @@ static int32_t longest_at(const TrieObject *t, PyObject *text, Py_ssize_t pos, P
         node = trie_child(t, node, PyUnicode_READ(kind, data, j));
         if (node == 0)
             break;
-        if (t->pattern[node] >= 0)
+        if (t->pattern[node] >= 0) {
             best = t->pattern[node];
+            if (end != NULL)
+                *end = j + 1;
+        }
     }
     return best;
 }
@@ -1219,7 +1223,7 @@ done:
 
 /* whether some person noun starts at pos and ends at or before limit */
 static inline int person_at(ActorCoreObject *self, PyObject *text, Py_ssize_t pos, Py_ssize_t limit) {
-    return longest_at(self->person_trie, text, pos, limit) >= 0;
+    return longest_at(self->person_trie, text, pos, limit, NULL) >= 0;
 }
 
 static int people_after_nouns(ActorCoreObject *self, const Tokens *t, PyObject *text, Py_ssize_t end) {
@@ -1299,7 +1303,7 @@ static PyObject *role_after(ActorCoreObject *self, PyObject *text, Py_ssize_t en
         Py_ssize_t len = PyUnicode_GET_LENGTH(gap);
         if (end + len > limit || (len && PyUnicode_Tailmatch(text, gap, end, end + len, -1) != 1))
             continue;
-        int32_t role = longest_at(self->role_trie, text, end + len, limit);
+        int32_t role = longest_at(self->role_trie, text, end + len, limit, NULL);
         if (role >= 0)
             return PyTuple_GET_ITEM(self->roles, role);
     }
@@ -1331,6 +1335,30 @@ static int append_mentions(ActorCoreObject *self, PyObject *text, const Span *sp
     return rc;
 }
 
+/* _raw_keeps: an exclusion, or an entry that is not a bare list-only word with no list
+ * delimiter beside it */
+static int raw_keeps(ActorCoreObject *self, PyObject *text, const Span *sp) {
+    int f = self->flags[sp->pattern];
+    if (!(f & ENTRY_VALID) || !(f & ENTRY_LIST_ONLY) || (f & ENTRY_EXTENDABLE))
+        return 1;
+    PyObject *delims = self->chars[C_DELIMS];
+    return (sp->start > 0 && has_char(delims, PyUnicode_READ_CHAR(text, sp->start - 1))) ||
+           (sp->end < PyUnicode_GET_LENGTH(text) && has_char(delims, PyUnicode_READ_CHAR(text, sp->end)));
+}
+
+/* _raw: the leftmost-longest matches (entries and exclusions) from character start on, onto raw */
+static int collect_raw(ActorCoreObject *self, PyObject *text, Py_ssize_t start, Spans *raw) {
+    Matches found = {NULL, 0, 0};
+    int rc = trie_scan(self->trie, text, start, 0, &found);
+    for (size_t k = 0; k < found.n && rc == 0; k++) {
+        Span sp = {found.items[k].start, found.items[k].end, found.items[k].pattern, 0, 0};
+        if (raw_keeps(self, text, &sp))
+            rc = spans_push(raw, sp);
+    }
+    PyMem_Free(found.items);
+    return rc;
+}
+
 /* find(text, pairs) -> [mention]: the mentions of
  * extract.ActorMatcher._find; pairs: the text's (word, tag) pairs, or None to ask the tagger
  * when some entry matches. */
@@ -1342,30 +1370,12 @@ static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "ActorCore not initialised");
         return NULL;
     }
-    Matches found = {NULL, 0, 0};
     Tokens t = {0, NULL, NULL, NULL, NULL};
     Spans raw = {NULL, 0, 0}, merged = {NULL, 0, 0}, listed = {NULL, 0, 0}, all = {NULL, 0, 0};
     int *people = NULL;
     PyObject *seq = NULL, *out = PyList_New(0);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (out == NULL || trie_scan(self->trie, text, 0, &found) < 0)
+    if (out == NULL || collect_raw(self, text, 0, &raw) < 0)
         goto error;
-    /* entries only; a bare list-only word with no list delimiter beside it is out */
-    for (size_t k = 0; k < found.n; k++) {
-        Match m = found.items[k];
-        int f = self->flags[m.pattern];
-        if (!(f & ENTRY_VALID))
-            continue;
-        if ((f & ENTRY_LIST_ONLY) && !(f & ENTRY_EXTENDABLE)) {
-            PyObject *delims = self->chars[C_DELIMS];
-            if (!((m.start > 0 && has_char(delims, PyUnicode_READ_CHAR(text, m.start - 1))) ||
-                  (m.end < n && has_char(delims, PyUnicode_READ_CHAR(text, m.end)))))
-                continue;
-        }
-        Span span = {m.start, m.end, m.pattern, 0, 0};
-        if (spans_push(&raw, span) < 0)
-            goto error;
-    }
     if (raw.n == 0)
         goto done;
     seq = pairs == Py_None ? PyObject_CallOneArg(self->tagger, text) : (Py_INCREF(pairs), pairs);
@@ -1391,18 +1401,43 @@ static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
         offset += PyUnicode_GET_LENGTH(t.words[k]);
         t.ends[k] = offset;
     }
-    /* matches that cut across words, and the speaker's own body */
+    /* exclusions, matches that cut across words, and the speaker's own body */
     size_t n_kept = 0;
     for (size_t k = 0; k < raw.n; k++) {
         Span span = raw.items[k];
+        if (!(self->flags[span.pattern] & ENTRY_VALID)) {
+            /* an exclusion the segmenter keeps inside a longer word starting with it (企业主 of
+             * 企业主体) is void: the scan resumes with the longest shorter string at its start */
+            Py_ssize_t i = token_at(&t, span.start);
+            if (i >= 0 && t.starts[i] == span.start && t.ends[i] > span.end) {
+                Py_ssize_t end = 0;
+                int32_t shorter = longest_at(self->trie, text, span.start, span.end - 1, &end);
+                raw.n = k + 1;
+                if (shorter >= 0) {
+                    Span sp = {span.start, end, shorter, 0, 0};
+                    if (raw_keeps(self, text, &sp) && spans_push(&raw, sp) < 0)
+                        goto error;
+                }
+                if (collect_raw(self, text, shorter >= 0 ? end : span.start + 1, &raw) < 0)
+                    goto error;
+            }
+            continue;
+        }
         int r = straddles(self, &t, span.start, span.end);
         if (r < 0)
             goto error;
         if (r) {
+            Py_ssize_t boundary = t.ends[token_at(&t, span.start)];
             if ((r = after_cut(self, &t, text, &span)) < 0)
                 goto error;
-            if (!r)
+            if (!r) { /* no entry ends with the match: the scan resumes at the cut (汽车|企业) */
+                if (span.start < boundary && boundary < span.end) {
+                    raw.n = k + 1;
+                    if (collect_raw(self, text, boundary, &raw) < 0)
+                        goto error;
+                }
                 continue;
+            }
         }
         if (span.end - span.start == self->name_len[span.pattern] && after_own(&t, text, span.start))
             continue;
@@ -1487,7 +1522,6 @@ static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
 error:
     Py_CLEAR(out);
 done:
-    PyMem_Free(found.items);
     PyMem_Free(raw.items);
     PyMem_Free(merged.items);
     PyMem_Free(listed.items);

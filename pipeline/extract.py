@@ -209,23 +209,42 @@ class ActorMatcher:
     def _find(self, text: str, tagged) -> list[Mention]:
         if self._core is not None:
             return self._core.find(text, tagged)
-        entries = self._entries
-        raw = [[s, e, entries[i]] for i, s, e in self._matches(text) if entries[i] is not None]
-        if self._has_list_only:
-            # a bare list-only word with no list delimiter beside it is out before tokens are read
-            raw = [r for r in raw if not r[2].list_only or r[2].extendable
-                   or text[r[0] - 1:r[0]] in _DELIM_CHARS or text[r[1]:r[1] + 1] in _DELIM_CHARS]
+        raw = self._raw(text, 0)
         if not raw:
             return []
+        if tagged is None:
+            tagged = _tag(self._seg_key, text)
         tokens = self._tokens(text, tagged, raw[-1][1])
         kept = []
-        for r in raw:
+        k = 0
+        while k < len(raw):
+            r = raw[k]
+            k += 1
+            if r[2] is None:
+                # An exclusion hides what it covers, unless the segmenter keeps it inside a longer
+                # word that starts with it (企业主 of the dictionary's 企业主体, 企业主导): then the
+                # scan resumes with the longest shorter string at its start (企业)
+                i = _token_at(r[0], tokens)
+                if i >= 0 and tokens[0][i] == r[0] and tokens[1][i] > r[1]:
+                    shorter = self._longest_at(text, r[0], r[1] - 1)
+                    if shorter is None:
+                        raw[k:] = self._raw(text, r[0] + 1)
+                    else:
+                        raw[k:] = [shorter] * self._raw_keeps(shorter, text) + self._raw(text, shorter[1])
+                    tokens = self._tokens(text, tagged, len(text))
+                continue
             if _straddles(r[0], r[1], tokens):
                 # 提高|职业 holds no 高职, 分校|所在地 no 校所: the match cuts across words. But what
-                # follows the cut may be an entry of its own (500|家中|小微|企业: 小微企业)
-                r = self._after_cut(r, text, tokens)
-                if r is None:
+                # follows the cut may be an entry of its own (500|家中|小微|企业: 小微企业); if none
+                # ends with the match, the scan resumes at the cut (汽车|企业: 企业, not 车企)
+                cut = self._after_cut(r, text, tokens)
+                if cut is None:
+                    boundary = tokens[1][_token_at(r[0], tokens)]
+                    if r[0] < boundary < r[1]:
+                        raw[k:] = self._raw(text, boundary)
+                        tokens = self._tokens(text, tagged, len(text))
                     continue
+                r = cut
             if r[1] - r[0] == len(r[2].name) and _after_own(r[0], text, tokens):
                 continue  # 本学校, 本企业: the speaker's own body, a pronoun in effect (日本企业 stays)
             kept.append(r)
@@ -280,6 +299,28 @@ class ActorMatcher:
                 mentions.append(Mention(surface, t, s, e, name, role))
         return mentions
 
+    def _raw(self, text: str, start: int) -> list[list]:
+        """[start, end, entry] of the leftmost-longest matches from character ``start`` on;
+        exclusions have the entry None. A bare list-only word with no list delimiter beside it
+        is out before tokens are read."""
+        entries = self._entries
+        raw = [[s + start, e + start, entries[i]] for i, s, e in self._matches(text[start:] if start else text)]
+        if self._has_list_only:
+            raw = [r for r in raw if self._raw_keeps(r, text)]
+        return raw
+
+    @staticmethod
+    def _raw_keeps(r: list, text: str) -> bool:
+        return (r[2] is None or not r[2].list_only or r[2].extendable
+                or text[r[0] - 1:r[0]] in _DELIM_CHARS or text[r[1]:r[1] + 1] in _DELIM_CHARS)
+
+    def _longest_at(self, text: str, start: int, end: int) -> list | None:
+        """[start, e, entry] of the longest entry or exclusion at ``start`` ending by ``end``."""
+        for e in range(end, start, -1):
+            if text[start:e] in self._entry_of:
+                return [start, e, self._entry_of[text[start:e]]]
+        return None
+
     def _after_cut(self, r: list, text: str, tokens) -> list | None:
         """The longest entry that starts at a token boundary inside the straddling match ``r``
         and ends where it ends, or None."""
@@ -292,15 +333,11 @@ class ActorMatcher:
                 return [starts[i], r[1], entry]
         return None
 
-    def _tokens(self, text: str, tagged, upto: int) -> tuple:
-        """(starts, ends, tags, words) of the tokens of ``text``: offsets up to the token holding
-        character ``upto − 1`` at least (a paragraph's matches look no further), tags and words
-        of all. In C when built; else the ends are built at C speed and the rest are views read
-        on demand."""
-        if tagged is None:
-            tagged = _tag(self._seg_key, text)
-        if _cengine is not None:
-            return _cengine.token_columns(tagged, upto)
+    @staticmethod
+    def _tokens(text: str, tagged, upto: int) -> tuple:
+        """(starts, ends, tags, words) of the (word, POS) pairs of ``text``: offsets up to the
+        token holding character ``upto − 1`` at least (a paragraph's matches look no further),
+        tags and words of all. The ends are built at C speed; the rest are views read on demand."""
         # tokens past the last match are never looked at: guess how many come before it
         n = len(tagged)
         guess = min(n, upto * n // max(len(text), 1) + 8)

@@ -139,6 +139,38 @@ def test_matchers_agree_with_and_without_the_engine(monkeypatch):
 
 
 @needs_engine
+def test_actor_engines_agree_on_random_texts_and_tokenisations(monkeypatch):
+    # strings of the framework (entries, exclusions, person nouns, roles) and list words run
+    # together, cut into tokens at random with random tags, sometimes tokens that do not spell
+    # the text: every rule and every rescan of the scan is reached, in both paths
+    fw = load_framework()
+    with_c = extract.ActorMatcher(fw)
+    monkeypatch.setattr(extract, "_cengine", None)
+    pure = extract.ActorMatcher(fw)
+    words = sorted(with_c._entry_of) + list(with_c.person_nouns) + list(with_c.roles)
+    words += ["、", "和", "的", "本", "市", "省", "等", "，", "有关", "向市", "报省", "应当", "了", "a", "𠀀"]
+    tags = ["n", "ns", "nt", "nz", "v", "vn", "l", "r", "x", "c", "p", "b", "uj", "j", "m", ""]
+    rng = random.Random(15)
+    n_mentions = 0
+    for _ in range(3000):
+        parts = [rng.choice(words) for _ in range(rng.randint(1, 10))]
+        text = "".join(parts)
+        if rng.random() < 0.3:
+            pairs = [(p, rng.choice(tags)) for p in parts]
+        else:
+            cuts = sorted(rng.sample(range(1, len(text)), rng.randint(0, len(text) - 1))) if len(text) > 1 else []
+            pairs = [(text[a:b], rng.choice(tags)) for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        if rng.random() < 0.05:
+            pairs = pairs[:-1]
+        expected = pure._find(text, pairs)
+        monkeypatch.setattr(extract, "_cengine", _cengine)
+        assert with_c._find(text, pairs) == expected, (text, pairs)
+        monkeypatch.setattr(extract, "_cengine", None)
+        n_mentions += len(expected)
+    assert n_mentions > 5000
+
+
+@needs_engine
 def test_engine_objects_refuse_misuse():
     # made without __init__, initialised twice, or called again from Python code it runs
     with pytest.raises(RuntimeError):
@@ -161,7 +193,7 @@ def test_engine_objects_refuse_misuse():
 
     core = extract.load_actor_matcher()._core
     trie, empty = _cengine.Trie(["企业"], False), _cengine.Trie([])
-    args = [trie, [None], {}, [frozenset()] * 12, ["、", "向", "市", "d"], empty, empty, [], [""], str,
+    args = [trie, [None], {}, [frozenset()] * 12, ["、", "向", "市", "d"], empty, empty, [], [""], lambda t: [(t, "n")],
             extract._record_spec(Mention, 6)]
     with pytest.raises(RuntimeError):
         core.__init__(*args)

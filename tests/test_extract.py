@@ -116,6 +116,15 @@ MENTIONS = [
     ("审计机关应当加强监督", [("审计机关", "government", "")]),
     ("新型研发机构实行企业化管理", [("新型研发机构", "research", "")]),  # run like a firm
     ("合同须经学校法律顾问审查", []),  # a person
+    # a match the segmenter cuts (汽|车企|业) gives way to the word at the cut (gold round 15)
+    ("推动汽车企业转型升级", [("企业", "enterprise", "")]),
+    # an exclusion inside one of the dictionary's longer words is void (企业主 of 企业主体)
+    ("发挥企业主体作用", [("企业", "enterprise", "主体")]),
+    ("由企业主导成果产业化", [("企业", "enterprise", "主导")]),
+    ("个体户、私营企业主、中介机构", [("中介机构", "service", "")]),  # the owner stays excluded
+    ("江城金融租赁有限公司为园区提供设备融资", [("江城金融租赁有限公司", "service", "")]),
+    ("各级财政应当统筹安排资金", [("各级财政", "government", "统筹")]),
+    ("由省开放大学建立学分银行", [("省开放大学", "school", "")]),  # a register, not a bank
 ]
 COMPOUNDS = [
     ("推进校企合作", {"school", "enterprise"}),
@@ -126,6 +135,7 @@ COMPOUNDS = [
     ("推动政、行、校、企四方协同", {"government", "service", "school", "enterprise"}),
     ("推动高校院所科技成果转化", {"school", "research"}),
     ("推动政银担三方合作", {"government", "service"}),
+    ("签署县校合作框架协议", {"government", "school"}),
 ]
 # fmt: on
 
