@@ -9,9 +9,15 @@
  * both give identical results.
  *
  * Trie: patterns as a trie over code points; transitions of the root for the BMP in a dense
- * array (most positions of a text start no pattern and cost one array read), the others in
- * one open-addressing table keyed by (node, code point). Matching walks the trie from every
- * position: all matches (overlapping), or leftmost-longest non-overlapping ones.
+ * array behind a bitmap (most positions of a text start no pattern and cost one bit read), the
+ * others in one open-addressing table keyed by (node, code point). Matching walks the trie from
+ * every position: all matches (overlapping), or leftmost-longest non-overlapping ones.
+ *
+ * TermCore and ActorCore: the framework term hits (with the nesting rule) and the actor
+ * extractor's rules over a text and its (word, tag) pairs, twins of TermMatcher._find and
+ * ActorMatcher._find in extract.py, returning the package's records. Python per match (name
+ * extension, people, lists, roles, records) was what kept extraction above 30 % of
+ * segmentation.
  *
  * KeywordCounter: per word (its code points hashed here), its TF-IDF weight or "no candidate",
  * judged once per process; per call, counts of a document's words and the top k by
@@ -49,6 +55,8 @@ typedef struct {
     int32_t n_nodes;
     Py_ssize_t n_patterns;
     int overlapping;    /* find(): every match, or leftmost-longest non-overlapping ones */
+    int init_called;    /* __init__ runs once: a second call, even from Python code the first
+                         * runs (an argument's __index__), would leak what the first set */
 } TrieObject;
 
 static inline int32_t trie_child(const TrieObject *t, int32_t node, Py_UCS4 cp) {
@@ -93,10 +101,11 @@ static int Trie_init(TrieObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"patterns", "overlapping", NULL};
     PyObject *patterns;
     int overlapping = 1;
-    if (self->root != NULL) {
+    if (self->init_called) {
         PyErr_SetString(PyExc_RuntimeError, "a Trie is initialised once");
         return -1;
     }
+    self->init_called = 1;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|p", kwlist, &patterns, &overlapping))
         return -1;
     self->overlapping = overlapping;
@@ -292,9 +301,9 @@ static PyTypeObject TrieType = {
     .tp_methods = Trie_methods,
 };
 
-/* ------------------------------------------------------------------ token columns */
+/* ------------------------------------------------------------------ (word, tag) pairs */
 
-/* The (word, tag) of a pair: a tuple or list of two, the word a str (borrowed references). */
+/* The (word, tag) of a pair: a tuple or list of two str (borrowed references). */
 static int pair_items(PyObject *pair, PyObject **word, PyObject **tag) {
     if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2) {
         *word = PyTuple_GET_ITEM(pair, 0);
@@ -306,64 +315,11 @@ static int pair_items(PyObject *pair, PyObject **word, PyObject **tag) {
         PyErr_SetString(PyExc_TypeError, "pairs must hold (word, tag) pairs");
         return -1;
     }
-    if (!PyUnicode_Check(*word)) {
-        PyErr_SetString(PyExc_TypeError, "words must be str");
+    if (!PyUnicode_Check(*word) || !PyUnicode_Check(*tag)) {
+        PyErr_SetString(PyExc_TypeError, "pairs must hold (word, tag) pairs of str");
         return -1;
     }
     return 0;
-}
-
-/* token_columns(pairs, upto) -> (starts, ends, tags, words) of (word, tag) pairs: the offsets
- * up to the first token that ends at or after character upto (all if none does), the tags and
- * words of every token. */
-static PyObject *token_columns(PyObject *module, PyObject *args) {
-    PyObject *pairs;
-    Py_ssize_t upto;
-    if (!PyArg_ParseTuple(args, "On", &pairs, &upto))
-        return NULL;
-    /* a tuple of the pairs: the caller's list may not change under us */
-    PyObject *seq = PySequence_Tuple(pairs);
-    if (seq == NULL)
-        return NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(seq);
-    PyObject **items = &PyTuple_GET_ITEM(seq, 0);
-    PyObject *starts = PyList_New(0), *ends = PyList_New(0), *tags = PyList_New(n), *words = PyList_New(n);
-    PyObject *out = NULL;
-    if (!starts || !ends || !tags || !words)
-        goto done;
-    Py_ssize_t end = 0;
-    int counting = 1;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *word, *tag;
-        if (pair_items(items[i], &word, &tag) < 0)
-            goto done;
-        Py_INCREF(word);
-        PyList_SET_ITEM(words, i, word);
-        Py_INCREF(tag);
-        PyList_SET_ITEM(tags, i, tag);
-        if (!counting)
-            continue;
-        PyObject *a = PyLong_FromSsize_t(end);
-        end += PyUnicode_GET_LENGTH(word);
-        PyObject *b = PyLong_FromSsize_t(end);
-        if (a == NULL || b == NULL || PyList_Append(starts, a) < 0 || PyList_Append(ends, b) < 0) {
-            Py_XDECREF(a);
-            Py_XDECREF(b);
-            goto done;
-        }
-        Py_DECREF(a);
-        Py_DECREF(b);
-        if (end >= upto)
-            counting = 0;
-    }
-    out = PyTuple_Pack(4, starts, ends, tags, words);
-done:
-    Py_DECREF(seq);
-    Py_XDECREF(starts);
-    Py_XDECREF(ends);
-    Py_XDECREF(tags);
-    Py_XDECREF(words);
-    return out;
 }
 
 /* ------------------------------------------------------------------ records */
@@ -390,6 +346,10 @@ static int record_init(Record *r, PyObject *spec, Py_ssize_t n_given) {
     if (!PyArg_ParseTuple(spec, "O!O!O!;record must be (class, field names, defaults)", &PyType_Type, &cls,
                           &PyTuple_Type, &names, &PyTuple_Type, &defaults))
         return -1;
+    if (((PyTypeObject *)cls)->tp_new == NULL) {
+        PyErr_SetString(PyExc_TypeError, "the record class cannot be instantiated");
+        return -1;
+    }
     if (PyTuple_GET_SIZE(names) != n_given + PyTuple_GET_SIZE(defaults)) {
         PyErr_Format(PyExc_ValueError, "a record takes %zd values and the defaults of the fields after them", n_given);
         return -1;
@@ -452,6 +412,7 @@ typedef struct {
     int n_dims;
     int longest;
     Record record;       /* the hits' class */
+    int init_called;     /* __init__ runs once (see TrieObject) */
 } TermCoreObject;
 
 typedef struct {
@@ -476,10 +437,11 @@ static int TermCore_init(TermCoreObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"trie", "roles", "n_dims", "longest", "record", NULL};
     PyObject *trie, *roles, *record;
     int n_dims, longest;
-    if (self->roles != NULL) {
+    if (self->init_called) {
         PyErr_SetString(PyExc_RuntimeError, "a TermCore is initialised once");
         return -1;
     }
+    self->init_called = 1;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OipO", kwlist, &TrieType, &trie, &roles, &n_dims, &longest,
                                      &record))
         return -1;
@@ -701,12 +663,15 @@ typedef struct {
     PyObject *gaps;          /* tuple of str: what may stand between a mention and its role word, "" first */
     PyObject *tagger;        /* text -> (word, tag) pairs, when none are given */
     Record record;           /* the mentions' class */
+    int init_called;         /* __init__ runs once (see TrieObject) */
 } ActorCoreObject;
 
 typedef struct {
     Py_ssize_t n;
     Py_ssize_t *starts, *ends;
-    PyObject **words, **tags; /* borrowed from the pairs tuple */
+    PyObject **words, **tags; /* references held: a list pair may drop its items while Python
+                               * code runs (a str subclass's __hash__) */
+    Py_ssize_t held;          /* how many words and tags are held */
 } Tokens;
 
 typedef struct {
@@ -777,10 +742,11 @@ static int ActorCore_init(ActorCoreObject *self, PyObject *args, PyObject *kwds)
     PyObject *trie, *info, *entry_index, *sets, *chars, *person_trie, *role_trie, *roles, *gaps, *tagger, *record;
     PyObject *info_t = NULL, *sets_t = NULL, *chars_t = NULL, *roles_t = NULL, *gaps_t = NULL;
     int32_t *flags = NULL, *name_len = NULL, *group = NULL;
-    if (self->info != NULL) {
+    if (self->init_called) {
         PyErr_SetString(PyExc_RuntimeError, "an ActorCore is initialised once");
         return -1;
     }
+    self->init_called = 1;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO!OOO!O!OOOO", kwlist, &TrieType, &trie, &info, &PyDict_Type,
                                      &entry_index, &sets, &chars, &TrieType, &person_trie, &TrieType, &role_trie, &roles,
                                      &gaps, &tagger, &record))
@@ -1370,7 +1336,7 @@ static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "ActorCore not initialised");
         return NULL;
     }
-    Tokens t = {0, NULL, NULL, NULL, NULL};
+    Tokens t = {0, NULL, NULL, NULL, NULL, 0};
     Spans raw = {NULL, 0, 0}, merged = {NULL, 0, 0}, listed = {NULL, 0, 0}, all = {NULL, 0, 0};
     int *people = NULL;
     PyObject *seq = NULL, *out = PyList_New(0);
@@ -1397,6 +1363,9 @@ static PyObject *ActorCore_find(ActorCoreObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k < t.n; k++) {
         if (pair_items(PyTuple_GET_ITEM(seq, k), &t.words[k], &t.tags[k]) < 0)
             goto error;
+        Py_INCREF(t.words[k]);
+        Py_INCREF(t.tags[k]);
+        t.held = k + 1;
         t.starts[k] = offset;
         offset += PyUnicode_GET_LENGTH(t.words[k]);
         t.ends[k] = offset;
@@ -1527,6 +1496,10 @@ done:
     PyMem_Free(listed.items);
     PyMem_Free(all.items);
     PyMem_Free(people);
+    for (Py_ssize_t k = 0; k < t.held; k++) {
+        Py_DECREF(t.words[k]);
+        Py_DECREF(t.tags[k]);
+    }
     PyMem_Free(t.starts);
     PyMem_Free(t.ends);
     PyMem_Free(t.words);
@@ -1580,6 +1553,7 @@ typedef struct {
     Py_ssize_t *touched; /* slots counted in the current call */
     size_t n_touched, cap_touched;
     int busy;            /* inside top(): Python code it runs may not call it again */
+    int init_called;     /* __init__ runs once (see TrieObject) */
 } CounterObject;
 
 /* hash of a word's code points; the first INLINE_CPS of them are copied to cps */
@@ -1660,10 +1634,11 @@ static int Counter_init(CounterObject *self, PyObject *args, PyObject *kwds) {
     PyObject *idf, *stop, *keep_pos;
     double fallback;
     Py_ssize_t max_words = 500000;
-    if (self->table != NULL) {
+    if (self->init_called) {
         PyErr_SetString(PyExc_RuntimeError, "a KeywordCounter is initialised once");
         return -1;
     }
+    self->init_called = 1;
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!dOO|n", kwlist, &PyDict_Type, &idf, &fallback, &stop, &keep_pos,
                                      &max_words))
         return -1;
@@ -1799,11 +1774,11 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
                 }
             }
             Py_DECREF(tag);
-            Py_DECREF(word);
-            if (cand < 0)
+            if (cand < 0) {
+                Py_DECREF(word);
                 goto done;
-            Py_INCREF(word);
-            e->word = word;
+            }
+            e->word = word; /* the reference taken above: the pair may have let go of the word */
             e->hash = h;
             e->weight = weight;
             e->stamp = 0;
@@ -1917,9 +1892,6 @@ static PyTypeObject CounterType = {
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef module_methods[] = {
-    {"token_columns", token_columns, METH_VARARGS,
-     "token_columns(pairs, upto) -> (starts, ends, tags, words): offsets up to the first token ending at "
-     "or after upto, tags and words of all tokens"},
     {NULL, NULL, 0, NULL},
 };
 

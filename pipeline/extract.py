@@ -195,7 +195,7 @@ class ActorMatcher:
         self._core = _actor_core(self, entries) if _cengine is not None and entries else None
 
     def find(self, text: str, *, tagged: list[tuple[str, str]] | None = None) -> list[Mention]:
-        """Actor mentions in ``text``; ``tagged`` (token, POS) pairs of the same text if at hand."""
+        """Actor mentions in ``text``; ``tagged``: (token, POS) pairs of str of the same text, if at hand."""
         if not text or not self.has_types:
             return []
         if tagged is None:

@@ -3,6 +3,7 @@ import dataclasses
 import json
 import pickle
 import random
+import types
 from pathlib import Path
 
 import ahocorasick_rs
@@ -61,16 +62,6 @@ def test_trie_edges():
         _cengine.Trie([1])
     with pytest.raises(TypeError):
         _cengine.Trie(["企业"]).find(b"x")
-
-
-@needs_engine
-def test_token_columns():
-    pairs = [("中小", "n"), ("企业", "n"), ("和", "c"), ("学校", "n")]
-    assert _cengine.token_columns(pairs, 3) == ([0, 2], [2, 4], ["n", "n", "c", "n"], ["中小", "企业", "和", "学校"])
-    assert _cengine.token_columns(pairs, 99)[1] == [2, 4, 5, 7]
-    assert _cengine.token_columns([], 5) == ([], [], [], [])
-    with pytest.raises(TypeError):
-        _cengine.token_columns([("企业",)], 1)
 
 
 def _python_tfidf(pairs, top):
@@ -230,10 +221,39 @@ def test_engine_objects_refuse_misuse():
 
 
 @needs_engine
+def test_engine_holds_what_list_pairs_let_go_and_inits_once():
+    # a str subclass's __hash__ (run inside a set lookup) drops the list pair's items: the
+    # engine holds its own references (under ASan these were uses after free)
+    class Tag(str):
+        def __hash__(self):
+            pairs[0][0], pairs[0][1] = "x", "n"
+            return str.__hash__(self)
+
+    pairs = [["".join(["甲", "乙"]), Tag("ns")], ["学校", "n"]]
+    assert [m.text for m in extract.load_actor_matcher()._core.find("甲乙学校", pairs)] == ["甲乙学校"]
+    pairs = [["".join(["企", "业", "园"]), Tag("n")]]
+    counter = _cengine.KeywordCounter({"": 1.0}, 1.0, frozenset(), frozenset({"n"}))
+    assert counter.top(pairs, 5) == [("企业园", 1.0)] and counter.top([("企业园", "n")] * 3, 5) == [("企业园", 1.0)]
+    with pytest.raises(TypeError, match="of str"):
+        counter.top([("企业", None)], 1)
+
+    class Flag:  # __init__ called again from Python code the first __init__ runs
+        def __bool__(self):
+            with pytest.raises(RuntimeError, match="once"):
+                trie.__init__(["学校"])
+            return True
+
+    trie = _cengine.Trie.__new__(_cengine.Trie)
+    trie.__init__(["企业"], Flag())
+    assert trie.find("企业") == [(0, 0, 2)]
+    with pytest.raises(TypeError, match="cannot be instantiated"):
+        _cengine.TermCore(_cengine.Trie(["企业"]), [()], 1, True, (types.FrameType, tuple("abcdef"), ()))
+
+
+@needs_engine
 def test_engine_takes_list_pairs_and_the_first_tag_like_the_python_path():
     pairs = [["企业", "n"], ["学校", "n"], ["企业", "n"]]
     assert keywords.tfidf_keywords("", tagged=pairs) == _python_tfidf(pairs, 20)
-    assert _cengine.token_columns(pairs, 9)[1] == [2, 4, 6]
     # a word judged by the tag of its first occurrence, in both paths
     first_x = [("企业业", "x"), ("企业业", "n"), ("学校校", "n")]
     assert keywords.tfidf_keywords("", tagged=first_x) == _python_tfidf(first_x, 20)
