@@ -1900,35 +1900,25 @@ static struct PyModuleDef cengine_module = {
 };
 
 PyMODINIT_FUNC PyInit__cengine(void) {
-    if (PyType_Ready(&TrieType) < 0 || PyType_Ready(&CounterType) < 0 || PyType_Ready(&ActorCoreType) < 0 ||
-        PyType_Ready(&TermCoreType) < 0)
-        return NULL;
+    struct {
+        const char *name;
+        PyTypeObject *type;
+    } types[] = {{"Trie", &TrieType}, {"KeywordCounter", &CounterType}, {"TermCore", &TermCoreType},
+                 {"ActorCore", &ActorCoreType}};
     PyObject *m = PyModule_Create(&cengine_module);
     if (m == NULL)
         return NULL;
-    Py_INCREF(&TrieType);
-    if (PyModule_AddObject(m, "Trie", (PyObject *)&TrieType) < 0) {
-        Py_DECREF(&TrieType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&CounterType);
-    if (PyModule_AddObject(m, "KeywordCounter", (PyObject *)&CounterType) < 0) {
-        Py_DECREF(&CounterType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&ActorCoreType);
-    if (PyModule_AddObject(m, "ActorCore", (PyObject *)&ActorCoreType) < 0) {
-        Py_DECREF(&ActorCoreType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&TermCoreType);
-    if (PyModule_AddObject(m, "TermCore", (PyObject *)&TermCoreType) < 0) {
-        Py_DECREF(&TermCoreType);
-        Py_DECREF(m);
-        return NULL;
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
+        if (PyType_Ready(types[k].type) < 0)
+            goto error;
+        Py_INCREF(types[k].type);
+        if (PyModule_AddObject(m, types[k].name, (PyObject *)types[k].type) < 0) {
+            Py_DECREF(types[k].type);
+            goto error;
+        }
     }
     return m;
+error:
+    Py_DECREF(m);
+    return NULL;
 }
