@@ -1,7 +1,9 @@
 """Extraction: framework term hits per dimension and actor mentions (官产学研服) with roles.
 
-Matching is on characters with Aho–Corasick automata built from the framework file, so a term
-is found whether or not the segmenter keeps it whole. Nested terms follow the framework's
+Matching is on characters, with a trie of the C engine (``_cengine``) or Aho–Corasick automata
+built from the framework file, so a term is found whether or not the segmenter keeps it whole.
+The C engine also runs the actor rules below; the Python code here is their reference and
+serves when the engine was not built. Nested terms follow the framework's
 ``nested`` rule: ``longest`` (default) keeps the longest match at each position and drops
 terms inside it (新型城镇化 hides 城镇化); ``all`` keeps every match. Each dimension is matched
 independently, so one phrase may count for two dimensions when the framework declares it.
@@ -426,7 +428,8 @@ def _actor_core(matcher: ActorMatcher, entries: dict):
     sets = (NAME_POS, _GLUED_NOUN_POS, _NOUN_POS, _QUALIFIERS, _BREAK_WORDS, _LEVEL_WORDS, _LEVEL_DELIMS, _LIST_DELIMS,
             _COMMON_SUFFIX_WORDS, matcher._person_noun_set, _ASPECT_PARTICLES, _MODIFIER_POS)
     chars = ["".join(sorted(s)) for s in (_DELIM_CHARS, _PREPOSITION_CHARS, _LEVEL_CHARS, _FUNCTION_POS)]
-    # role words longest first, as the alternation of ``matcher._role_re`` tries them
+    # (matcher._matches is the bound find of a leftmost-longest Trie; the core takes the longest
+    # role word at a place, as the alternation of matcher._role_re, longest first, does)
     return _cengine.ActorCore(matcher._matches.__self__, info, index, sets, chars, _cengine.Trie(matcher.person_nouns),
                               _cengine.Trie(matcher.roles), matcher.roles, ("", *_ROLE_GAP),
                               # (the key, not the matcher: the core would keep its matcher alive in a cycle)
