@@ -1663,10 +1663,7 @@ static int Counter_init(CounterObject *self, PyObject *args, PyObject *kwds) {
 
 /* Whether (word, tag) is a keyword candidate: the twin of keywords._candidate. */
 static int judge(CounterObject *self, PyObject *word, PyObject *tag) {
-    if (PyUnicode_GET_LENGTH(word) < 2)
-        return 0;
-    if (Py_UNICODE_ISDIGIT(PyUnicode_READ_CHAR(word, 0)))
-        return 0;
+    /* (top() has already turned down one-character words and numbers) */
     int r = PySet_Contains(self->stop, word);
     if (r != 0)
         return r < 0 ? -1 : 0;
@@ -1740,6 +1737,10 @@ static PyObject *Counter_top(CounterObject *self, PyObject *args) {
             goto done;
         int kind = PyUnicode_KIND(word);
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        /* what judge() turns down by its look alone (one character: punctuation, 的, 和; a
+         * number) is neither counted nor remembered: no hash, no probe of a cold table */
+        if (len < 2 || Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, PyUnicode_DATA(word), 0)))
+            continue;
         Py_UCS4 cps[INLINE_CPS] = {0, 0, 0, 0};
         uint64_t h = word_hash(kind, PyUnicode_DATA(word), len, cps);
         size_t j = (size_t)h & self->mask;
