@@ -125,6 +125,11 @@ MENTIONS = [
     ("江城金融租赁有限公司为园区提供设备融资", [("江城金融租赁有限公司", "service", "")]),
     ("各级财政应当统筹安排资金", [("各级财政", "government", "统筹")]),
     ("由省开放大学建立学分银行", [("省开放大学", "school", "")]),  # a register, not a bank
+    # round 16: short forms of county bodies, an event named after the schools, a guest professor
+    ("县农科所与县卫健委、县农商行共建示范基地", [("县农科所", "research", ""), ("县卫健委", "government", ""),
+                                     ("县农商行", "service", "共建")]),
+    ("全省职业院校技能大赛高职组赛项日前落幕", []),
+    ("学院客座教授在开班仪式上致辞", []),
     # every named form issue 3 lists, the consortium's council included (service: a platform body)
     ("云州市人民政府、江南省教育厅、云州职业技术学院、云州恒通精密机械有限公司、华晟集团、云州先进技术研究院、"
      "云州市机器人行业协会和云州市智能制造市域产教联合体理事会共同签署协议",
