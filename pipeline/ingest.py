@@ -263,7 +263,8 @@ def read_many(
     """Documents from files and folders; a bad file never stops the batch.
 
     Args:
-        paths: files and/or folders (walked recursively).
+        paths: files and/or folders (walked recursively); ``-`` is standard input, read as one
+            plain-text document in any encoding (``echo … | chanjiao classify -``).
         errors: "skip" (record the failure and go on) or "raise".
         failures: a list that receives a :class:`Failure` for each file that could not be read.
         **options: passed to :func:`read_file` (``text_field``, ``id_field``).
@@ -273,12 +274,25 @@ def read_many(
     """
     for p in iter_paths(paths):
         try:
+            if str(p) == "-":
+                yield read_stdin()
+                continue
             yield from read_file(p, **options)
         except IngestError as exc:
             if errors == "raise":
                 raise
             if failures is not None:
                 failures.append(Failure(exc.path, exc.reason))
+
+
+def read_stdin() -> Document:
+    """Standard input as one plain-text document, its encoding detected as for files."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    text, encoding, warnings = decode_bytes(data)
+    return build_document(text.splitlines(), path="<stdin>", fmt="text", encoding=encoding, warnings=warnings)
 
 
 def read_text(text: str, *, doc_id: str | None = None, title: str = "", path: str = "<text>", **meta) -> Document:

@@ -70,6 +70,16 @@ def test_cli_actors_records_in_input_order(runner, data_dir):
     assert rows[1]["actors"] == []
 
 
+def test_cli_reads_standard_input_as_dash(runner):
+    r = runner.invoke(cli, ["actors", "-", "--format", "jsonl", "-o", "-"], input="政府统筹、企业牵引、学校主体。".encode())
+    assert r.exit_code == 0, r.output
+    (row,) = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(a["text"], a["role"]) for a in row["actors"]] == [("政府", "统筹"), ("企业", "牵引"), ("学校", "主体")]
+    r = runner.invoke(cli, ["classify", "-", "--format", "jsonl", "-o", "-"], input="校企共建实训基地，共享设备与师资。")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout.splitlines()[0])["path"] == "<stdin>"
+
+
 def test_cli_classify_records_jsonl(runner, data_dir):
     r = runner.invoke(cli, ["classify", str(data_dir / "records.jsonl"), "--text-field", "text", "--id-field", "id", "--format", "jsonl", "-o", "-"])
     assert r.exit_code == 0, r.output

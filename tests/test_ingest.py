@@ -203,3 +203,14 @@ def test_ingest_all_laws_with_titles_dates_and_articles(shared_dir):
     edu = next(d for d in docs if d.title == "中华人民共和国教育法")
     art1 = next(p for p in edu.paragraphs if p.text.startswith("第一条"))
     assert art1.section == ("第一章 总则",)
+
+
+def test_ingest_dash_is_standard_input_in_any_encoding(monkeypatch):
+    import io
+    import sys
+
+    text = "市域产教联合体建设方案\n政府统筹，企业牵引，学校主体。"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("gb18030"))))
+    docs = list(read_many(["-"]))
+    assert len(docs) == 1 and docs[0].path == "<stdin>" and docs[0].encoding == "gb18030"
+    assert docs[0].title == "市域产教联合体建设方案" and "政府统筹" in docs[0].text
