@@ -469,7 +469,9 @@ def run_pipeline(
     todo, pre_manifest = [], []
     for p in iter_paths(inputs):
         if not p.exists() and not p.is_symlink():
-            pre_manifest.append(_pre_row(p, "failed", "no such file"))
+            # (a run resumes by the files' content: standard input has none to come back to)
+            reason = "standard input is not read by run, which works on files: save it to a file" if str(p) == "-" else "no such file"
+            pre_manifest.append(_pre_row(p, "failed", reason))
             continue
         if p.suffix.lower() not in SUPPORTED:
             pre_manifest.append(_pre_row(p, "skipped", f"unsupported format {p.suffix or '(none)'}"))
