@@ -190,17 +190,27 @@ typedef struct {
     size_t n, cap;
 } Matches;
 
-static int matches_push(Matches *m, Py_ssize_t pattern, Py_ssize_t start, Py_ssize_t end) {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 16;
-        Match *items = PyMem_Realloc(m->items, cap * sizeof(Match));
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        m->items = items;
-        m->cap = cap;
+/* items with room for one more than n (a growable array of items of size bytes, capacity *cap,
+ * doubled when full, first made with room for first): the array, perhaps moved, or NULL with
+ * MemoryError (items untouched) */
+static void *room_for_one(void *items, size_t n, size_t *cap, size_t size, size_t first) {
+    if (n < *cap)
+        return items;
+    size_t c = *cap ? 2 * *cap : first;
+    void *p = PyMem_Realloc(items, c * size);
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return NULL;
     }
+    *cap = c;
+    return p;
+}
+
+static int matches_push(Matches *m, Py_ssize_t pattern, Py_ssize_t start, Py_ssize_t end) {
+    Match *items = room_for_one(m->items, m->n, &m->cap, sizeof(Match), 16);
+    if (items == NULL)
+        return -1;
+    m->items = items;
     m->items[m->n].pattern = pattern;
     m->items[m->n].start = start;
     m->items[m->n].end = end;
@@ -1090,16 +1100,10 @@ typedef struct {
 } Spans;
 
 static int spans_push(Spans *s, Span span) {
-    if (s->n == s->cap) {
-        size_t c = s->cap ? 2 * s->cap : 16;
-        Span *p = PyMem_Realloc(s->items, c * sizeof(Span));
-        if (p == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        s->items = p;
-        s->cap = c;
-    }
+    Span *items = room_for_one(s->items, s->n, &s->cap, sizeof(Span), 16);
+    if (items == NULL)
+        return -1;
+    s->items = items;
     s->items[s->n++] = span;
     return 0;
 }
@@ -1674,16 +1678,11 @@ static int judge(CounterObject *self, PyObject *word, PyObject *tag) {
 }
 
 static int add_touched(CounterObject *self, Py_ssize_t slot) {
-    if (self->n_touched == self->cap_touched) {
-        size_t cap = self->cap_touched ? self->cap_touched * 2 : 4096;
-        Py_ssize_t *t = PyMem_Realloc(self->touched, cap * sizeof(Py_ssize_t));
-        if (t == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        self->touched = t;
-        self->cap_touched = cap;
-    }
+    Py_ssize_t *touched =
+        room_for_one(self->touched, self->n_touched, &self->cap_touched, sizeof(Py_ssize_t), 4096);
+    if (touched == NULL)
+        return -1;
+    self->touched = touched;
     self->touched[self->n_touched++] = slot;
     return 0;
 }
