@@ -234,23 +234,30 @@ def read_file(
             lines, enc, warns = _pdf_lines(p), "", []
             meta = {}
         else:
-            data = p.read_bytes()
-            declared = None
-            if fmt == "html":
-                m = _HTML_CHARSET.search(data[:4096])
-                declared = m.group(1).decode("ascii") if m else None
-            text, enc, warns = decode_bytes(data, declared=declared)
-            if _looks_binary(data, text):
-                raise IngestError(p, "binary data, not text (or an unknown encoding)")
-            if fmt == "html":
-                lines, meta = _html_lines(text)
-            else:
-                lines, meta = text.splitlines(), {}
+            lines, meta, enc, warns = _text_lines(p.read_bytes(), fmt, p)
     except IngestError:
         raise
     except OSError as exc:
         raise IngestError(p, f"cannot read: {exc.strerror or exc}") from None
     return [build_document(lines, path=str(p), fmt=fmt, encoding=enc, warnings=warns, meta=meta)]
+
+
+def _text_lines(data: bytes, fmt: str, path) -> tuple[list[str], dict, str, list[str]]:
+    """Lines, metadata, encoding and warnings of the bytes of a text or HTML document.
+
+    Raises:
+        IngestError: binary data (or an unknown encoding), naming ``path``.
+    """
+    declared = None
+    if fmt == "html":
+        m = _HTML_CHARSET.search(data[:4096])
+        declared = m.group(1).decode("ascii") if m else None
+    text, enc, warns = decode_bytes(data, declared=declared)
+    if _looks_binary(data, text):
+        raise IngestError(path, "binary data, not text (or an unknown encoding)")
+    if fmt == "html":
+        return (*_html_lines(text), enc, warns)
+    return text.splitlines(), {}, enc, warns
 
 
 def read_many(
@@ -291,8 +298,8 @@ def read_stdin() -> Document:
 
     stream = getattr(sys.stdin, "buffer", None)
     data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-    text, encoding, warnings = decode_bytes(data)
-    return build_document(text.splitlines(), path="<stdin>", fmt="text", encoding=encoding, warnings=warnings)
+    lines, meta, encoding, warnings = _text_lines(data, "text", "<stdin>")
+    return build_document(lines, path="<stdin>", fmt="text", encoding=encoding, warnings=warnings, meta=meta)
 
 
 def read_text(text: str, *, doc_id: str | None = None, title: str = "", path: str = "<text>", **meta) -> Document:

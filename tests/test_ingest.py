@@ -214,3 +214,13 @@ def test_ingest_dash_is_standard_input_in_any_encoding(monkeypatch):
     docs = list(read_many(["-"]))
     assert len(docs) == 1 and docs[0].path == "<stdin>" and docs[0].encoding == "gb18030"
     assert docs[0].title == "市域产教联合体建设方案" and "政府统筹" in docs[0].text
+
+
+def test_ingest_standard_input_of_binary_data_fails_like_a_file(monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(bytes(range(256)) * 8)))
+    failures: list[Failure] = []
+    assert list(read_many(["-"], failures=failures)) == []
+    assert failures and failures[0].path == "<stdin>" and "binary data" in failures[0].reason
